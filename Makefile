@@ -1,0 +1,67 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# tailguard top-level Makefile.
+#
+#   make module KVER=6.1.0-54-amd64 [C=2]   build build/KVER/tailguard.ko
+#   make module KVER=lab                    ... against the lab kernel tree
+#   make check                              the whole lab matrix (QEMU)
+#   make check-quick                        one kernel, for iteration
+#
+# Called by Kbuild/DKMS (KERNELRELEASE set) this file only includes Kbuild.
+
+ifneq ($(KERNELRELEASE),)
+include $(src)/Kbuild
+else
+
+TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+BUILD := $(TOP)/build
+KVER ?= 6.1.0-54-amd64
+
+# Where a kernel's build tree lives: fetched Debian headers, or the lab tree.
+ifeq ($(KVER),lab)
+KDIR := $(BUILD)/lab/tree
+else ifeq ($(KVER),lab-debug)
+KDIR := $(BUILD)/lab-debug/tree
+else
+KDIR := $(BUILD)/kernels/$(KVER)/headers
+endif
+
+# Debian header trees name their exact gcc (gcc-10 for 5.10): use it when
+# present, else the default gcc.
+KCC = $(shell sed -n 's/^CC = .*\(gcc-[0-9]*\)$$/\1/p' $(KDIR)/.kernelvariables 2>/dev/null)
+MODCC = $(if $(and $(KCC),$(shell command -v $(KCC))),$(KCC),gcc)
+
+MOD_SRCS := Kbuild $(shell find src include -type f 2>/dev/null)
+
+.PHONY: all module kernel deps check check-quick demo clean help
+
+all: help
+
+help:
+	@sed -n '3,10p' $(TOP)/Makefile | sed 's/^# \{0,1\}//'
+
+kernel:
+ifeq ($(filter lab lab-debug,$(KVER)),)
+	@$(TOP)/scripts/fetch-kernel $(KVER)
+else
+	@$(MAKE) -C $(TOP) lab-kernel VARIANT=$(if $(filter lab-debug,$(KVER)),debug,)
+endif
+
+# The module is built in a per-kernel copy of the sources, so several
+# kernels can be built side by side without touching the source tree.
+module: kernel
+	@rm -rf $(BUILD)/$(KVER)/mod
+	@mkdir -p $(BUILD)/$(KVER)/mod
+	@cp -r --parents $(MOD_SRCS) $(BUILD)/$(KVER)/mod/
+	$(MAKE) -C $(KDIR) M=$(BUILD)/$(KVER)/mod CC=$(MODCC) $(if $(C),C=$(C)) modules
+	@cp $(BUILD)/$(KVER)/mod/tailguard.ko $(BUILD)/$(KVER)/tailguard.ko
+	@echo "built $(BUILD)/$(KVER)/tailguard.ko"
+
+clean:
+	rm -rf $(BUILD)/*/mod $(BUILD)/tests $(BUILD)/tools
+
+-include $(TOP)/tests/tests.mk
+-include $(TOP)/tools/tools.mk
+-include $(TOP)/scripts/lab.mk
+
+endif
