@@ -63,5 +63,6 @@ clean:
 -include $(TOP)/tests/tests.mk
 -include $(TOP)/tools/tools.mk
 -include $(TOP)/scripts/lab.mk
+-include $(TOP)/packaging/packaging.mk
 
 endif
