@@ -4,8 +4,11 @@
 #
 #   make module KVER=6.1.0-54-amd64 [C=2]   build build/KVER/tailguard.ko
 #   make module KVER=lab                    ... against the lab kernel tree
-#   make check                              the whole lab matrix (QEMU)
+#   make check                              every test: the lab matrix (QEMU)
 #   make check-quick                        one kernel, for iteration
+#   make demo                               the CVE-2024-47794 trigger, bare
+#                                           and with tailguard, side by side
+#   make deps                               install the Debian packages needed
 #
 # Called by Kbuild/DKMS (KERNELRELEASE set) this file only includes Kbuild.
 
@@ -38,7 +41,7 @@ MOD_SRCS := Kbuild $(shell find src include -type f 2>/dev/null)
 all: help
 
 help:
-	@sed -n '3,10p' $(TOP)/Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,13p' $(TOP)/Makefile | sed 's/^# \{0,1\}//'
 
 kernel:
 ifeq ($(filter lab lab-debug,$(KVER)),)
@@ -56,6 +59,22 @@ module: kernel
 	$(MAKE) -C $(KDIR) M=$(BUILD)/$(KVER)/mod CC=$(MODCC) $(if $(C),C=$(C)) modules
 	@cp $(BUILD)/$(KVER)/mod/tailguard.ko $(BUILD)/$(KVER)/tailguard.ko
 	@echo "built $(BUILD)/$(KVER)/tailguard.ko"
+
+deps:
+	@$(TOP)/scripts/install-deps
+
+# Every test: the lab matrix on every kernel of tests/expect.txt, the CLI
+# reports, sparse, DKMS.  Ends with "N passed, N failed".
+check:
+	@$(TOP)/tests/check
+
+# The same on the table's quick kernel only, for iteration.
+check-quick:
+	@$(TOP)/tests/check --quick
+
+# Boot 6.1.0-54 twice: the CVE-2024-47794 trigger bare, then with tailguard.
+demo: deps
+	@$(TOP)/tests/demo
 
 clean:
 	rm -rf $(BUILD)/*/mod $(BUILD)/tests $(BUILD)/tools
