@@ -4,6 +4,7 @@
  *
  *   tg-harness [-v] SCENARIO
  *   tg-harness list
+ *   tg-harness inventory
  *
  * Prints exactly one line on stdout:
  *   TG-RESULT name=<scenario> result=<TOKEN> [key=value ...]
@@ -12,6 +13,10 @@
  * or ERROR (setup broke; msg="..." says why).  Exit status 1 for ERROR,
  * 0 otherwise.  libbpf stays silent unless -v; -v also prints progress on
  * stderr.
+ *
+ * "inventory" is not a scenario: it counts the BPF progs, maps and links
+ * alive in the kernel (TG-RESULT name=inventory result=OK progs=N ...), so
+ * a guest script can check that scenarios cleaned up after themselves.
  *
  * Statically linked so that it runs in a busybox initramfs.
  */
@@ -238,13 +243,43 @@ void pin_dir_remove_if_empty(void)
 	rmdir(TG_PIN_DIR);
 }
 
+/* Count ids the kernel hands out for one object kind. */
+static int count_ids(int (*next)(__u32, __u32 *), int *n)
+{
+	__u32 id = 0;
+
+	*n = 0;
+	while (!next(id, &id))
+		(*n)++;
+	return errno == ENOENT ? 0 : -errno;
+}
+
+static int inventory(void)
+{
+	int progs, maps, links, err;
+
+	err = count_ids(bpf_prog_get_next_id, &progs);
+	if (!err)
+		err = count_ids(bpf_map_get_next_id, &maps);
+	if (!err)
+		err = count_ids(bpf_link_get_next_id, &links);
+	if (err)
+		return res_error("walking ids: %s", errno_name(-err));
+	res_token("OK");
+	res_kv("progs=%d maps=%d links=%d", progs, maps, links);
+	return 0;
+}
+
 static void usage(FILE *f)
 {
 	const struct scenario *s;
 
-	fprintf(f, "usage: tg-harness [-v] SCENARIO | list\n\nscenarios:\n");
+	fprintf(f, "usage: tg-harness [-v] SCENARIO | list | inventory\n\n"
+		"scenarios:\n");
 	for (s = tg_scenarios; s->name; s++)
 		fprintf(f, "  %-28s %s\n", s->name, s->help);
+	fprintf(f, "\n  %-28s %s\n", "inventory",
+		"count live BPF progs, maps, links (not a scenario)");
 }
 
 int main(int argc, char **argv)
@@ -285,7 +320,9 @@ int main(int argc, char **argv)
 	/* 5.10 still charges BPF memory to RLIMIT_MEMLOCK */
 	setrlimit(RLIMIT_MEMLOCK, &rl);
 
-	if (!s->name)
+	if (!s->name && !strcmp(name, "inventory"))
+		inventory();
+	else if (!s->name)
 		res_error("unknown scenario (tg-harness list)");
 	else if (!s->run() && !tg_res.set)
 		res_error("scenario set no result");	/* harness bug */
