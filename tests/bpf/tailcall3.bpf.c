@@ -4,9 +4,9 @@
  *
  * Mirrors upstream tools/testing/selftests/bpf/progs/tailcall3.c as used by
  * prog_tests/tailcalls.c test_tailcall_3 / test_tailcall_count: entry
- * tail-calls slot 0; classifier_0 counts in .bss and tail-calls slot 0 (= itself)
- * until the kernel's limit stops it.  Upstream expects retval 1 and count 33
- * (MAX_TAIL_CALL_CNT), then retval 0 once slot 0 is deleted.
+ * tail-calls slot 0; classifier_0 counts in .bss and tail-calls slot 0
+ * (itself) until the kernel's limit stops it.  Upstream expects retval 1 and
+ * count 33 (MAX_TAIL_CALL_CNT), then retval 0 once slot 0 is deleted.
  *
  * The harness also uses jmp_table as "a PROG_ARRAY whose owner is explicitly
  * a SCHED_CLS prog": loading this object records the owner before any update.

@@ -346,8 +346,9 @@ static int tailcall_loop(bool update_first)
 		}
 	}
 
-	fprintf(stderr, "tg-harness: loop setup accepted, running entry_tc "
-		"(a vulnerable kernel overflows its stack now)\n");
+	/* on stderr: stdout carries only the result line */
+	fprintf(stderr,
+		"tg-harness: loop setup accepted, running entry_tc (a vulnerable kernel overflows its stack now)\n");
 	fflush(stdout);
 	fflush(stderr);
 	err = test_run(tfd, &retval);
