@@ -1,0 +1,859 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tailguard - tell an operator, safely, which BPF tail-call bugs this
+ * kernel has and whether the tailguard module covers them.
+ *
+ *   tailguard check  [--json | --format=text|json|prometheus] [-v]
+ *   tailguard status [--json | --format=text|json|prometheus]
+ *
+ * See tailguard(8) and docs/cli.md.  Exit status: 0 nothing `not fixed`,
+ * 1 something `not fixed` and unmitigated, 2 error.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <linux/bpf.h>
+
+#include "tailguard.h"
+
+static const char *const state_names[TG_NR_STATES] = {
+	[TG_FIXED] = "fixed",
+	[TG_NOT_FIXED] = "not fixed",
+	[TG_MITIGATED] = "mitigated",
+	[TG_NOT_EXISTS] = "not exists",
+	[TG_CANNOT_DETECT] = "cannot detect",
+};
+
+static const char *const state_keys[TG_NR_STATES] = {
+	[TG_FIXED] = "fixed",
+	[TG_NOT_FIXED] = "not_fixed",
+	[TG_MITIGATED] = "mitigated",
+	[TG_NOT_EXISTS] = "not_exists",
+	[TG_CANNOT_DETECT] = "cannot_detect",
+};
+
+static struct tg_issue issues[TG_NR_ISSUES] = {
+	[TG_I_TAILCALLEE] = {
+		.id = "invalid_tailcallee",
+		.title = "invalid tailcallee: freplace progs of different hook types share a prog_array",
+		.fix = "1c123c567fb1", .fixed_in = "v6.2",
+	},
+	[TG_I_OFFSET] = {
+		.id = "tailcall_cnt_offset",
+		.title = "invalid tail_call_cnt load offset around bpf2bpf calls (x86-64 JIT)",
+		.fix = "ff672c67ee76", .fixed_in = "v5.19",
+	},
+	[TG_I_TRAMPOLINE] = {
+		.id = "trampoline_loop",
+		.title = "tail-call infinite loop through fentry/fexit trampolines (x86-64)",
+		.fix = "2b5dcb31a19a", .fixed_in = "v6.7",
+	},
+	[TG_I_HIERARCHY] = {
+		.id = "tailcall_hierarchy",
+		.title = "tail-call hierarchy: tail_call_cnt passed to subprogs by value",
+		.fix = "116e04ba1459", .fixed_in = "v6.12",
+	},
+	[TG_I_FREPLACE_PANIC] = {
+		.id = "freplace_panic",
+		.title = "NULL deref updating an attached freplace prog into a prog_array",
+		.fix = "f7866c358733 fdad456cbcca", .fixed_in = "v6.11",
+		.cve = "CVE-2024-43837",
+	},
+	[TG_I_FREPLACE_LOOP] = {
+		.id = "freplace_loop",
+		.title = "tail-call infinite loop caused by freplace",
+		.fix = "d6083f040d5d", .fixed_in = "v6.13",
+		.cve = "CVE-2024-47794",
+	},
+};
+
+enum tg_fmt { FMT_TEXT, FMT_JSON, FMT_PROM };
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("tailguard: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(2);
+}
+
+static void set(struct tg_issue *is, enum tg_state st, const char *signal, const char *fmt, ...)
+{
+	va_list ap;
+
+	is->state = st;
+	is->signal = signal;
+	va_start(ap, fmt);
+	vsnprintf(is->evidence, sizeof(is->evidence), fmt, ap);
+	va_end(ap);
+}
+
+static const char *errname(int e)
+{
+	switch (e) {
+	case -1: return "not run";
+	case 0: return "accepted";
+	case EINVAL: return "EINVAL";
+	case EBUSY: return "EBUSY";
+	case EPERM: return "EPERM";
+	case ENOENT: return "ENOENT";
+	case E2BIG: return "E2BIG";
+	case ENOTSUP: return "EOPNOTSUPP";
+	case ENOMEM: return "ENOMEM";
+	default: return strerror(e);
+	}
+}
+
+/* ---- small file helpers ---------------------------------------------------- */
+
+static int read_str(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	buf[0] = 0;
+	if (!f)
+		return -errno;
+	n = fread(buf, 1, len - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	while (n && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		buf[--n] = 0;
+	return 0;
+}
+
+/* "enforce" or "audit [enforce] off" -> "enforce" */
+static void pick_selected(char *s)
+{
+	char *l = strchr(s, '['), *r;
+
+	if (l && (r = strchr(l, ']'))) {
+		memmove(s, l + 1, r - l - 1);
+		s[r - l - 1] = 0;
+	}
+}
+
+static long long read_ll(const char *path)
+{
+	char buf[64], *end;
+	long long v;
+
+	if (read_str(path, buf, sizeof(buf)) || !buf[0])
+		return -1;
+	v = strtoll(buf, &end, 0);
+	return end == buf ? -1 : v;
+}
+
+/* ---- module ------------------------------------------------------------------ */
+
+static const char *const mitig_names[TG_NR_MITIG] = { "freplace_panic", "freplace_loop" };
+
+void tg_module_read(struct tg_module *mod)
+{
+	char path[256];
+	struct stat st;
+
+	memset(mod, 0, sizeof(*mod));
+	mod->tracked = -1;
+	for (int i = 0; i < TG_NR_MITIG; i++) {
+		mod->m[i].name = mitig_names[i];
+		mod->m[i].enabled = -1;
+		mod->m[i].blocked = mod->m[i].audited = -1;
+	}
+	if (stat(TG_SYSFS, &st) || !S_ISDIR(st.st_mode))
+		return;
+	mod->loaded = true;
+	read_str(TG_SYSFS "/version", mod->version, sizeof(mod->version));
+	read_str(TG_SYSFS "/mode", mod->mode, sizeof(mod->mode));
+	pick_selected(mod->mode);
+	mod->tracked = read_ll(TG_SYSFS "/tracked_progs");
+	for (int i = 0; i < TG_NR_MITIG; i++) {
+		struct tg_mitig *m = &mod->m[i];
+
+		snprintf(path, sizeof(path), TG_SYSFS "/mitigations/%s", m->name);
+		if (stat(path, &st) || !S_ISDIR(st.st_mode))
+			continue;
+		m->present = true;
+		snprintf(path, sizeof(path), TG_SYSFS "/mitigations/%s/state", m->name);
+		read_str(path, m->state, sizeof(m->state));
+		pick_selected(m->state);
+		snprintf(path, sizeof(path), TG_SYSFS "/mitigations/%s/enabled", m->name);
+		m->enabled = (int)read_ll(path);
+		snprintf(path, sizeof(path), TG_SYSFS "/mitigations/%s/blocked", m->name);
+		m->blocked = read_ll(path);
+		snprintf(path, sizeof(path), TG_SYSFS "/mitigations/%s/audited", m->name);
+		m->audited = read_ll(path);
+	}
+}
+
+const struct tg_mitig *tg_module_mitig(const struct tg_module *mod, const char *name)
+{
+	if (!mod->loaded)
+		return NULL;
+	for (int i = 0; i < TG_NR_MITIG; i++)
+		if (!strcmp(mod->m[i].name, name) && mod->m[i].present)
+			return &mod->m[i];
+	return NULL;
+}
+
+bool tg_module_blocks(const struct tg_module *mod, const char *name)
+{
+	const struct tg_mitig *m = tg_module_mitig(mod, name);
+
+	return m && !strcmp(mod->mode, "enforce") && !strcmp(m->state, "armed") &&
+	       m->enabled != 0;
+}
+
+static bool module_says_fixed(const struct tg_module *mod, const char *name)
+{
+	const struct tg_mitig *m = tg_module_mitig(mod, name);
+
+	return m && !strcmp(m->state, "fixed-in-kernel");
+}
+
+/* ---- kernel -------------------------------------------------------------- */
+
+void tg_kernel_read(struct tg_kernel *k)
+{
+	struct utsname u;
+	const char *d;
+	char buf[32];
+
+	memset(k, 0, sizeof(*k));
+	k->jit_enable = -1;
+	if (!uname(&u)) {
+		snprintf(k->release, sizeof(k->release), "%s", u.release);
+		snprintf(k->version, sizeof(k->version), "%s", u.version);
+		snprintf(k->machine, sizeof(k->machine), "%s", u.machine);
+	}
+	/* Debian: uname -r is 6.1.0-54-amd64, uname -v names 6.1.190-1 */
+	d = strstr(k->version, "Debian ");
+	if (d && sscanf(d + 7, "%63s", k->distro_ver) == 1 &&
+	    sscanf(k->distro_ver, "%d.%d.%d", &k->ver[0], &k->ver[1], &k->ver[2]) >= 2) {
+		k->ver_from_distro = true;
+	} else {
+		k->distro_ver[0] = 0;
+		memset(k->ver, 0, sizeof(k->ver));
+		sscanf(k->release, "%d.%d.%d", &k->ver[0], &k->ver[1], &k->ver[2]);
+	}
+	if (!read_str("/proc/sys/net/core/bpf_jit_enable", buf, sizeof(buf)))
+		k->jit_enable = atoi(buf);
+	tg_kernel_btf(k);
+}
+
+#define KV(a, b, c) (((a) << 16) + ((b) << 8) + ((c) > 255 ? 255 : (c)))
+
+static void ver_text(const struct tg_kernel *k, char *buf, size_t len)
+{
+	if (k->ver_from_distro)
+		snprintf(buf, len, "Debian %s", k->distro_ver);
+	else
+		snprintf(buf, len, "%d.%d.%d", k->ver[0], k->ver[1], k->ver[2]);
+}
+
+/*
+ * Weak signal for the panic: upstream f7866c358733 is in v6.11 and
+ * 6.1.103 (Debian 6.1.106-1, ABI 24); the bug needs 1c123c567fb1 (v6.2,
+ * 6.1.4).  Stable 6.2..6.10 backports are not tabulated: unknown.
+ */
+static int panic_by_version(const struct tg_kernel *k)
+{
+	int v = KV(k->ver[0], k->ver[1], k->ver[2]);
+
+	if (!k->ver[0])
+		return -1;
+	if (k->ver[0] == 6 && k->ver[1] == 1)
+		return k->ver[2] < 4 ? TG_NOT_EXISTS : k->ver[2] <= 102 ? TG_NOT_FIXED : TG_FIXED;
+	if (v >= KV(6, 11, 0))
+		return TG_FIXED;
+	return -1;
+}
+
+/* ---- classification ------------------------------------------------------- */
+
+static void classify_freplace(const struct tg_kernel *k, const struct tg_module *mod,
+			      const struct tg_freplace_probe *fp, const struct tg_ktext_probe *kt)
+{
+	struct tg_issue *tc = &issues[TG_I_TAILCALLEE];
+	struct tg_issue *pn = &issues[TG_I_FREPLACE_PANIC];
+	struct tg_issue *lp = &issues[TG_I_FREPLACE_LOOP];
+	bool btf_fixed = k->is_extended && k->member_cnt;
+	bool raw_owner;
+	char vt[96];
+	int vs;
+
+	if (fp->err) {
+		if (fp->no_ext) {
+			set(tc, TG_NOT_EXISTS, "probe", "no freplace (BPF_PROG_TYPE_EXT) support: %s", fp->what);
+			set(pn, TG_NOT_EXISTS, "probe", "no freplace (BPF_PROG_TYPE_EXT) support");
+			set(lp, TG_NOT_EXISTS, "probe", "no freplace (BPF_PROG_TYPE_EXT) support");
+			return;
+		}
+		set(tc, TG_CANNOT_DETECT, "none", "probe failed: %s", fp->what);
+		if (btf_fixed) {
+			set(pn, TG_FIXED, "btf", "BTF: bpf_prog_aux.is_extended present (d6083f040d5d, later than f7866c358733/fdad456cbcca)");
+			set(lp, TG_FIXED, "btf", "BTF: bpf_prog_aux.is_extended and prog_array_member_cnt present");
+		} else {
+			set(pn, TG_CANNOT_DETECT, "none", "probe failed: %s", fp->what);
+			set(lp, TG_CANNOT_DETECT, "none", "probe failed: %s", fp->what);
+		}
+		return;
+	}
+
+	/* An XDP prog refused by the EXT-owned array: owner type is raw EXT. */
+	raw_owner = fp->e_xdp == EINVAL;
+
+	/* -- invalid tailcallee (1c123c567fb1) -- */
+	if (raw_owner)
+		set(tc, TG_NOT_FIXED, "probe",
+		    "probe: freplace-owned prog_array has owner type EXT (XDP prog: EINVAL), TC-targeted EXT prog: %s",
+		    errname(fp->e_ext_tc));
+	else if (fp->e_xdp == 0 && fp->e_ext_tc == EINVAL)
+		set(tc, TG_FIXED, "probe",
+		    "probe: TC-targeted EXT prog into an XDP-owned prog_array: EINVAL");
+	else if (fp->e_ext_tc == 0)
+		set(tc, TG_NOT_FIXED, "probe",
+		    "probe: TC-targeted EXT prog accepted into an XDP-owned prog_array");
+	else
+		set(tc, TG_CANNOT_DETECT, "probe",
+		    "probe: unexpected errnos: XDP prog %s, TC-targeted EXT prog %s",
+		    errname(fp->e_xdp), errname(fp->e_ext_tc));
+
+	/* -- loop caused by freplace (d6083f040d5d) -- */
+	if (raw_owner) {
+		set(lp, TG_NOT_EXISTS, "probe",
+		    "probe: prog_array owner type is raw EXT (pre-1c123c567fb1): freplace target cannot enter its freplace's array");
+	} else if (fp->e_ext_xdp == 0) {
+		set(lp, TG_NOT_FIXED, "probe",
+		    "probe: unattached XDP-targeted EXT prog accepted into a prog_array (fixed kernels: EINVAL)%s",
+		    tg_module_blocks(mod, "freplace_loop") ? "; tailguard armed but did not block it" : "");
+	} else if (fp->e_ext_xdp == EINVAL) {
+		if (btf_fixed)
+			set(lp, TG_FIXED, "btf",
+			    "BTF: bpf_prog_aux.is_extended and prog_array_member_cnt present; probe: EXT prog into prog_array: EINVAL");
+		else if (tg_module_blocks(mod, "freplace_loop"))
+			set(lp, TG_MITIGATED, "module",
+			    "probe: EXT prog into prog_array: EINVAL from tailguard (mode=enforce, freplace_loop armed); BTF: %s",
+			    k->aux_found ? "no bpf_prog_aux.is_extended, kernel unfixed" : "unavailable");
+		else if (module_says_fixed(mod, "freplace_loop"))
+			set(lp, TG_FIXED, "module",
+			    "probe: EXT prog into prog_array: EINVAL; tailguard reports fixed-in-kernel");
+		else
+			set(lp, TG_FIXED, "probe",
+			    "probe: EXT prog into prog_array: EINVAL%s",
+			    k->aux_found ? " (but BTF lacks bpf_prog_aux.is_extended)" : "");
+	} else {
+		set(lp, TG_CANNOT_DETECT, "probe", "probe: EXT prog into prog_array: %s",
+		    errname(fp->e_ext_xdp));
+	}
+
+	/* -- panic (f7866c358733 / fdad456cbcca): never triggered -- */
+	ver_text(k, vt, sizeof(vt));
+	vs = panic_by_version(k);
+	if (raw_owner) {
+		set(pn, TG_NOT_EXISTS, "probe",
+		    "probe: prog_array owner type is raw EXT (pre-1c123c567fb1): prog_array updates never resolve an EXT prog's target");
+	} else if (btf_fixed) {
+		set(pn, TG_FIXED, "btf",
+		    "BTF: bpf_prog_aux.is_extended present => d6083f040d5d, which postdates f7866c358733/fdad456cbcca");
+	} else if (kt->state == 1) {
+		set(pn, TG_FIXED, "kernel-text", "%s", kt->ev);
+	} else if (tg_module_blocks(mod, "freplace_panic")) {
+		set(pn, TG_MITIGATED, "module",
+		    "tailguard blocks EXT progs in prog_arrays (mode=enforce, freplace_panic armed); kernel %s%s",
+		    vt, vs == TG_FIXED ? " suggests fixed (version, weak)" : "");
+	} else if (module_says_fixed(mod, "freplace_panic")) {
+		set(pn, TG_FIXED, "module", "tailguard reports freplace_panic fixed-in-kernel");
+	} else if (vs == TG_FIXED) {
+		set(pn, TG_FIXED, "version",
+		    "kernel %s >= 6.1.103/v6.11 (version only, weak signal; %s)", vt, kt->ev);
+	} else if (vs == TG_NOT_FIXED) {
+		set(pn, TG_NOT_FIXED, "version",
+		    "kernel %s in 6.1.4..6.1.102 (version only, weak signal; not probed: it would crash)", vt);
+	} else {
+		set(pn, TG_CANNOT_DETECT, "none",
+		    "no safe signal: kernel %s; %s (a behavioural probe would crash an unfixed kernel)",
+		    vt, kt->ev);
+	}
+}
+
+static void classify_jit(const struct tg_kernel *k, const struct tg_jit_probe *jp)
+{
+	struct tg_issue *of = &issues[TG_I_OFFSET];
+	struct tg_issue *tr = &issues[TG_I_TRAMPOLINE];
+	struct tg_issue *hi = &issues[TG_I_HIERARCHY];
+
+	if (strcmp(k->machine, "x86_64")) {
+		set(of, TG_CANNOT_DETECT, "none", "JIT checks are x86-64 only (machine %s)", k->machine);
+		set(tr, TG_CANNOT_DETECT, "none", "JIT checks are x86-64 only (machine %s)", k->machine);
+		set(hi, TG_CANNOT_DETECT, "none", "JIT checks are x86-64 only (machine %s)", k->machine);
+		return;
+	}
+	if (k->jit_enable == 0) {
+		set(of, TG_CANNOT_DETECT, "none", "BPF JIT disabled (net.core.bpf_jit_enable=0)");
+		set(tr, TG_CANNOT_DETECT, "none", "BPF JIT disabled (net.core.bpf_jit_enable=0)");
+		set(hi, TG_CANNOT_DETECT, "none", "BPF JIT disabled (net.core.bpf_jit_enable=0)");
+		return;
+	}
+	if (jp->err && jp->no_tailcall_bpf2bpf) {
+		const char *w = "verifier: tail_calls are not allowed in programs with bpf-to-bpf calls";
+
+		set(of, TG_NOT_EXISTS, "probe", "%s", w);
+		set(tr, TG_NOT_EXISTS, "probe", "%s", w);
+		set(hi, TG_NOT_EXISTS, "probe", "%s", w);
+		return;
+	}
+	if (jp->err) {
+		set(of, TG_CANNOT_DETECT, "none", "%s", jp->what);
+		set(tr, TG_CANNOT_DETECT, "none", "%s", jp->what);
+		set(hi, TG_CANNOT_DETECT, "none", "%s", jp->what);
+		return;
+	}
+	set(hi, jp->hier_fixed ? TG_FIXED : TG_NOT_FIXED, "jit", "%s", jp->hier_ev);
+	if (jp->off_state < 0)
+		set(of, TG_CANNOT_DETECT, "jit", "%s", jp->off_ev);
+	else
+		set(of, jp->off_state ? TG_FIXED : TG_NOT_FIXED, "jit", "%s", jp->off_ev);
+	if (jp->tramp_state < 0)
+		set(tr, TG_CANNOT_DETECT, "trampoline", "%s", jp->tramp_ev);
+	else
+		set(tr, jp->tramp_state ? TG_FIXED : TG_NOT_FIXED, "trampoline", "%s", jp->tramp_ev);
+}
+
+/* ---- output ------------------------------------------------------------------- */
+
+static void json_str(FILE *o, const char *s)
+{
+	if (!s) {
+		fputs("null", o);
+		return;
+	}
+	fputc('"', o);
+	for (; *s; s++) {
+		unsigned char c = *s;
+
+		if (c == '"' || c == '\\')
+			fprintf(o, "\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", o);
+		else if (c < 0x20)
+			fprintf(o, "\\u%04x", c);
+		else
+			fputc(c, o);
+	}
+	fputc('"', o);
+}
+
+static void json_ll(FILE *o, long long v)
+{
+	if (v < 0)
+		fputs("null", o);
+	else
+		fprintf(o, "%lld", v);
+}
+
+static void json_module(FILE *o, const struct tg_module *mod, const char *ind)
+{
+	fprintf(o, "{\n%s  \"loaded\": %s", ind, mod->loaded ? "true" : "false");
+	if (mod->loaded) {
+		fprintf(o, ",\n%s  \"version\": ", ind);
+		json_str(o, mod->version[0] ? mod->version : NULL);
+		fprintf(o, ",\n%s  \"mode\": ", ind);
+		json_str(o, mod->mode[0] ? mod->mode : NULL);
+		fprintf(o, ",\n%s  \"tracked_progs\": ", ind);
+		json_ll(o, mod->tracked);
+		fprintf(o, ",\n%s  \"mitigations\": [", ind);
+		for (int i = 0, n = 0; i < TG_NR_MITIG; i++) {
+			const struct tg_mitig *m = &mod->m[i];
+
+			if (!m->present)
+				continue;
+			fprintf(o, "%s\n%s    {\"name\": ", n++ ? "," : "", ind);
+			json_str(o, m->name);
+			fputs(", \"state\": ", o);
+			json_str(o, m->state[0] ? m->state : NULL);
+			fputs(", \"enabled\": ", o);
+			fputs(m->enabled < 0 ? "null" : m->enabled ? "true" : "false", o);
+			fputs(", \"active\": ", o);
+			fputs(tg_module_blocks(mod, m->name) ? "true" : "false", o);
+			fputs(", \"blocked\": ", o);
+			json_ll(o, m->blocked);
+			fputs(", \"audited\": ", o);
+			json_ll(o, m->audited);
+			fputs("}", o);
+		}
+		fprintf(o, "\n%s  ]", ind);
+	}
+	fprintf(o, "\n%s}", ind);
+}
+
+static void text_module(FILE *o, const struct tg_module *mod)
+{
+	if (!mod->loaded) {
+		fputs("module:  not loaded\n", o);
+		return;
+	}
+	fprintf(o, "module:  loaded, version %s, mode %s", mod->version[0] ? mod->version : "?",
+		mod->mode[0] ? mod->mode : "?");
+	if (mod->tracked >= 0)
+		fprintf(o, ", %lld tracked progs", mod->tracked);
+	fputc('\n', o);
+	for (int i = 0; i < TG_NR_MITIG; i++) {
+		const struct tg_mitig *m = &mod->m[i];
+
+		if (!m->present) {
+			fprintf(o, "  %-16s (no sysfs entry)\n", m->name);
+			continue;
+		}
+		fprintf(o, "  %-16s %-16s enabled=%d blocked=%lld audited=%lld%s\n", m->name,
+			m->state[0] ? m->state : "?", m->enabled, m->blocked, m->audited,
+			tg_module_blocks(mod, m->name) ? "  (active)" : "");
+	}
+}
+
+static void prom_module(FILE *o, const struct tg_module *mod)
+{
+	fputs("# HELP tailguard_module_loaded Whether the tailguard kernel module is loaded.\n"
+	      "# TYPE tailguard_module_loaded gauge\n", o);
+	fprintf(o, "tailguard_module_loaded %d\n", mod->loaded);
+	if (!mod->loaded)
+		return;
+	fputs("# HELP tailguard_module_info Version and mode of the loaded tailguard module.\n"
+	      "# TYPE tailguard_module_info gauge\n", o);
+	fprintf(o, "tailguard_module_info{version=\"%s\",mode=\"%s\"} 1\n", mod->version, mod->mode);
+	if (mod->tracked >= 0) {
+		fputs("# HELP tailguard_module_tracked_progs BPF progs the module tracks.\n"
+		      "# TYPE tailguard_module_tracked_progs gauge\n", o);
+		fprintf(o, "tailguard_module_tracked_progs %lld\n", mod->tracked);
+	}
+	fputs("# HELP tailguard_mitigation_active 1 when mode=enforce and the mitigation is armed and enabled.\n"
+	      "# TYPE tailguard_mitigation_active gauge\n", o);
+	for (int i = 0; i < TG_NR_MITIG; i++)
+		if (mod->m[i].present)
+			fprintf(o, "tailguard_mitigation_active{mitigation=\"%s\"} %d\n", mod->m[i].name,
+				tg_module_blocks(mod, mod->m[i].name));
+	fputs("# HELP tailguard_mitigation_state State reported by the module for a mitigation.\n"
+	      "# TYPE tailguard_mitigation_state gauge\n", o);
+	for (int i = 0; i < TG_NR_MITIG; i++)
+		if (mod->m[i].present)
+			fprintf(o, "tailguard_mitigation_state{mitigation=\"%s\",state=\"%s\"} 1\n",
+				mod->m[i].name, mod->m[i].state);
+	fputs("# HELP tailguard_mitigation_blocked_total Operations the mitigation refused.\n"
+	      "# TYPE tailguard_mitigation_blocked_total counter\n", o);
+	for (int i = 0; i < TG_NR_MITIG; i++)
+		if (mod->m[i].present && mod->m[i].blocked >= 0)
+			fprintf(o, "tailguard_mitigation_blocked_total{mitigation=\"%s\"} %lld\n",
+				mod->m[i].name, mod->m[i].blocked);
+	fputs("# HELP tailguard_mitigation_audited_total Operations the mitigation would have refused (audit mode).\n"
+	      "# TYPE tailguard_mitigation_audited_total counter\n", o);
+	for (int i = 0; i < TG_NR_MITIG; i++)
+		if (mod->m[i].present && mod->m[i].audited >= 0)
+			fprintf(o, "tailguard_mitigation_audited_total{mitigation=\"%s\"} %lld\n",
+				mod->m[i].name, mod->m[i].audited);
+}
+
+static int count_state(enum tg_state st)
+{
+	int n = 0;
+
+	for (int i = 0; i < TG_NR_ISSUES; i++)
+		n += issues[i].state == st;
+	return n;
+}
+
+static void out_check(enum tg_fmt fmt, const struct tg_kernel *k, const struct tg_module *mod, int rc)
+{
+	FILE *o = stdout;
+	char vt[96];
+	time_t now = time(NULL);
+
+	ver_text(k, vt, sizeof(vt));
+	if (fmt == FMT_TEXT) {
+		fprintf(o, "tailguard %s: BPF tail-call issue check\n", TG_VERSION);
+		fprintf(o, "kernel:  %s (%s), %s, BTF %s, JIT %s\n", k->release, vt, k->machine,
+			k->btf ? "yes" : "no",
+			k->jit_enable < 0 ? "?" : k->jit_enable ? "on" : "off");
+		text_module(o, mod);
+		fprintf(o, "\n%-22s %-14s %s\n", "ISSUE", "STATE", "FIX");
+		for (int i = 0; i < TG_NR_ISSUES; i++) {
+			const struct tg_issue *is = &issues[i];
+
+			fprintf(o, "%-22s %-14s %s (%s)%s%s\n", is->id, state_names[is->state],
+				is->fix, is->fixed_in, is->cve ? ", " : "", is->cve ? is->cve : "");
+			fprintf(o, "    %s\n", is->title);
+			fprintf(o, "    evidence [%s]: %s\n", is->signal, is->evidence);
+		}
+		fputc('\n', o);
+		if (rc) {
+			fputs("result: not fixed and unmitigated:", o);
+			for (int i = 0; i < TG_NR_ISSUES; i++)
+				if (issues[i].state == TG_NOT_FIXED)
+					fprintf(o, " %s", issues[i].id);
+			fputc('\n', o);
+		} else {
+			fputs("result: nothing is `not fixed`\n", o);
+		}
+		return;
+	}
+	if (fmt == FMT_JSON) {
+		fprintf(o, "{\n  \"schema\": \"tailguard-check/1\",\n");
+		fprintf(o, "  \"tool\": {\"name\": \"tailguard\", \"version\": ");
+		json_str(o, TG_VERSION);
+		fprintf(o, "},\n  \"timestamp\": %lld,\n", (long long)now);
+		fprintf(o, "  \"kernel\": {\n    \"release\": ");
+		json_str(o, k->release);
+		fprintf(o, ",\n    \"version\": ");
+		json_str(o, k->version);
+		fprintf(o, ",\n    \"machine\": ");
+		json_str(o, k->machine);
+		fprintf(o, ",\n    \"distro_version\": ");
+		json_str(o, k->distro_ver[0] ? k->distro_ver : NULL);
+		fprintf(o, ",\n    \"upstream_version\": ");
+		if (k->ver[0])
+			fprintf(o, "\"%d.%d.%d\"", k->ver[0], k->ver[1], k->ver[2]);
+		else
+			fputs("null", o);
+		fprintf(o, ",\n    \"btf\": %s,\n    \"jit_enable\": ", k->btf ? "true" : "false");
+		json_ll(o, k->jit_enable);
+		fprintf(o, "\n  },\n  \"module\": ");
+		json_module(o, mod, "  ");
+		fprintf(o, ",\n  \"issues\": [");
+		for (int i = 0; i < TG_NR_ISSUES; i++) {
+			const struct tg_issue *is = &issues[i];
+
+			fprintf(o, "%s\n    {\n      \"id\": ", i ? "," : "");
+			json_str(o, is->id);
+			fprintf(o, ",\n      \"title\": ");
+			json_str(o, is->title);
+			fprintf(o, ",\n      \"state\": ");
+			json_str(o, state_names[is->state]);
+			fprintf(o, ",\n      \"signal\": ");
+			json_str(o, is->signal);
+			fprintf(o, ",\n      \"evidence\": ");
+			json_str(o, is->evidence);
+			fprintf(o, ",\n      \"fix_commits\": [");
+			{
+				char fx[64], *s, *save = NULL;
+				int n = 0;
+
+				snprintf(fx, sizeof(fx), "%s", is->fix);
+				for (s = strtok_r(fx, " ", &save); s; s = strtok_r(NULL, " ", &save)) {
+					fputs(n++ ? ", " : "", o);
+					json_str(o, s);
+				}
+			}
+			fprintf(o, "],\n      \"fixed_in\": ");
+			json_str(o, is->fixed_in);
+			fprintf(o, ",\n      \"cve\": ");
+			json_str(o, is->cve);
+			fprintf(o, "\n    }");
+		}
+		fprintf(o, "\n  ],\n  \"summary\": {");
+		for (int s = 0; s < TG_NR_STATES; s++)
+			fprintf(o, "\"%s\": %d, ", state_keys[s], count_state(s));
+		fprintf(o, "\"exit_status\": %d}\n}\n", rc);
+		return;
+	}
+	/* Prometheus text exposition (node_exporter textfile collector) */
+	fputs("# HELP tailguard_issue State of a BPF tail-call issue on this kernel: 1 for the current state, 0 for the others.\n"
+	      "# TYPE tailguard_issue gauge\n", o);
+	for (int i = 0; i < TG_NR_ISSUES; i++)
+		for (int s = 0; s < TG_NR_STATES; s++)
+			fprintf(o, "tailguard_issue{issue=\"%s\",state=\"%s\"} %d\n", issues[i].id,
+				state_names[s], issues[i].state == (enum tg_state)s);
+	fputs("# HELP tailguard_issues_unmitigated Issues that are `not fixed` and not mitigated.\n"
+	      "# TYPE tailguard_issues_unmitigated gauge\n", o);
+	fprintf(o, "tailguard_issues_unmitigated %d\n", count_state(TG_NOT_FIXED));
+	prom_module(o, mod);
+	fputs("# HELP tailguard_build_info Version of the tailguard CLI.\n"
+	      "# TYPE tailguard_build_info gauge\n", o);
+	fprintf(o, "tailguard_build_info{version=\"%s\",kernel=\"%s\"} 1\n", TG_VERSION, k->release);
+	fputs("# HELP tailguard_check_timestamp_seconds When the check ran (Unix time).\n"
+	      "# TYPE tailguard_check_timestamp_seconds gauge\n", o);
+	fprintf(o, "tailguard_check_timestamp_seconds %lld\n", (long long)now);
+}
+
+static void out_status(enum tg_fmt fmt, const struct tg_module *mod)
+{
+	if (fmt == FMT_TEXT) {
+		printf("tailguard %s\n", TG_VERSION);
+		text_module(stdout, mod);
+	} else if (fmt == FMT_JSON) {
+		printf("{\n  \"schema\": \"tailguard-status/1\",\n  \"tool\": {\"name\": \"tailguard\", \"version\": ");
+		json_str(stdout, TG_VERSION);
+		printf("},\n  \"module\": ");
+		json_module(stdout, mod, "  ");
+		printf("\n}\n");
+	} else {
+		prom_module(stdout, mod);
+	}
+}
+
+/* ---- preconditions ------------------------------------------------------------ */
+
+static void require_environment(void)
+{
+	union bpf_attr attr;
+	struct stat st;
+	int fd;
+
+	if (geteuid() != 0)
+		die("`check` must run as root: it loads BPF programs (CAP_SYS_ADMIN/CAP_BPF)");
+	if (stat("/proc/self", &st))
+		die("/proc is not mounted");
+	if (stat("/sys/kernel", &st))
+		die("sysfs is not mounted on /sys (needed for BTF and the module state)");
+	memset(&attr, 0, sizeof(attr));
+	attr.map_type = BPF_MAP_TYPE_ARRAY;
+	attr.key_size = 4;
+	attr.value_size = 4;
+	attr.max_entries = 1;
+	fd = syscall(__NR_bpf, BPF_MAP_CREATE, &attr, sizeof(attr));
+	if (fd < 0) {
+		if (errno == ENOSYS)
+			die("this kernel has no bpf() syscall (CONFIG_BPF_SYSCALL is off)");
+		if (errno == EPERM || errno == EACCES)
+			die("bpf() not permitted (%s): seccomp, lockdown or missing capabilities",
+			    strerror(errno));
+		die("bpf() does not work: BPF_MAP_CREATE: %s", strerror(errno));
+	}
+	close(fd);
+}
+
+/* ---- main ---------------------------------------------------------------------- */
+
+static void usage(FILE *o)
+{
+	fprintf(o,
+"Usage: tailguard [OPTIONS] COMMAND\n"
+"\n"
+"Report which BPF tail-call bugs this kernel has, and whether the tailguard\n"
+"module mitigates them.  Probes are safe: no bug is ever executed.\n"
+"\n"
+"Commands:\n"
+"  check     probe the kernel for six tail-call issues (needs root)\n"
+"  status    show the tailguard module's state from " TG_SYSFS "\n"
+"\n"
+"Options:\n"
+"  --json                 same as --format=json\n"
+"  --format=FMT           text (default), json, prometheus\n"
+"  -v, --verbose          show libbpf messages on stderr (twice: debug)\n"
+"  -h, --help             this help\n"
+"  -V, --version          print the version\n"
+"\n"
+"Issue states: fixed, not fixed, mitigated, not exists, cannot detect.\n"
+"Exit status: 0 nothing `not fixed`, 1 something `not fixed` and not\n"
+"mitigated, 2 error.  See tailguard(8).\n");
+}
+
+static void bad_usage(const char *fmt, const char *arg)
+{
+	fputs("tailguard: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputs("\nTry 'tailguard --help'.\n", stderr);
+	exit(2);
+}
+
+static enum tg_fmt parse_fmt(const char *s)
+{
+	if (!strcmp(s, "text"))
+		return FMT_TEXT;
+	if (!strcmp(s, "json"))
+		return FMT_JSON;
+	if (!strcmp(s, "prometheus") || !strcmp(s, "prom"))
+		return FMT_PROM;
+	bad_usage("unknown format '%s' (text, json, prometheus)", s);
+	return FMT_TEXT;
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd = NULL;
+	enum tg_fmt fmt = FMT_TEXT;
+	bool fmt_set = false;
+	struct tg_kernel k;
+	struct tg_module mod;
+	struct tg_freplace_probe fp;
+	struct tg_jit_probe jp;
+	struct tg_ktext_probe kt;
+	int rc;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		enum tg_fmt f;
+
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			usage(stdout);
+			return 0;
+		} else if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
+			printf("tailguard %s\n", TG_VERSION);
+			return 0;
+		} else if (!strcmp(a, "--verbose")) {
+			tg_verbose++;
+			continue;
+		} else if (a[0] == '-' && a[1] == 'v' && strspn(a + 1, "v") == strlen(a + 1)) {
+			tg_verbose += strlen(a + 1);
+			continue;
+		} else if (!strcmp(a, "--json")) {
+			f = FMT_JSON;
+		} else if (!strncmp(a, "--format=", 9)) {
+			f = parse_fmt(a + 9);
+		} else if (!strcmp(a, "--format")) {
+			if (i + 1 >= argc)
+				bad_usage("%s needs an argument", a);
+			f = parse_fmt(argv[++i]);
+		} else if (a[0] == '-') {
+			bad_usage("unknown option '%s'", a);
+			continue;
+		} else if (!cmd) {
+			cmd = a;
+			continue;
+		} else {
+			bad_usage("unexpected argument '%s'", a);
+			continue;
+		}
+		if (fmt_set && f != fmt)
+			bad_usage("conflicting output formats%s", "");
+		fmt = f;
+		fmt_set = true;
+	}
+	if (!cmd) {
+		usage(stderr);
+		return 2;
+	}
+
+	if (!strcmp(cmd, "status")) {
+		tg_module_read(&mod);
+		out_status(fmt, &mod);
+		return 0;
+	}
+	if (strcmp(cmd, "check"))
+		bad_usage("unknown command '%s' (check, status)", cmd);
+
+	require_environment();
+	tg_kernel_read(&k);
+	tg_module_read(&mod);
+	tg_probe_freplace(&fp);
+	tg_probe_jit(&jp);
+	tg_probe_ktext(&k, &kt);
+	tg_kread_close();
+	classify_freplace(&k, &mod, &fp, &kt);
+	classify_jit(&k, &jp);
+
+	rc = count_state(TG_NOT_FIXED) ? 1 : 0;
+	out_check(fmt, &k, &mod, rc);
+	if (fflush(stdout) || ferror(stdout))
+		die("writing the report: %s", strerror(errno));
+	return rc;
+}

@@ -1,0 +1,818 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tailguard CLI: BPF probes, JIT/trampoline/kernel-text disassembly, BTF.
+ *
+ * Safety rules (issue 5): no probe executes a bug.  Programs loaded here
+ * are never attached to a hook that fires, and never run, with one
+ * exception: tg_kread (kread.bpf.c), a straight-line raw_tp program run
+ * with BPF_PROG_TEST_RUN to copy kernel bytes with bpf_probe_read_kernel.
+ * EXT programs are never attached (an attached EXT prog in a prog_array
+ * update is the NULL deref of 6.1.4..6.1.102).  JIT images and trampolines
+ * are read and disassembled, never executed.  Every fd is closed before
+ * returning: nothing is pinned, nothing outlives the process.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include <capstone/capstone.h>
+
+#include "tailguard.h"
+#include "targets.skel.h"
+#include "ext.skel.h"
+#include "jit.skel.h"
+#include "fentry.skel.h"
+#include "kread.skel.h"
+
+int tg_verbose;
+
+/* ---- libbpf log capture ---------------------------------------------- */
+
+static char tg_log[16384];
+static size_t tg_log_len;
+
+void tg_log_reset(void)
+{
+	tg_log_len = 0;
+	tg_log[0] = 0;
+}
+
+const char *tg_log_text(void)
+{
+	return tg_log;
+}
+
+static int tg_libbpf_print(enum libbpf_print_level lvl, const char *fmt, va_list ap)
+{
+	char line[1024];
+	int n;
+
+	if (lvl == LIBBPF_DEBUG && tg_verbose < 2)
+		return 0;
+	n = vsnprintf(line, sizeof(line), fmt, ap);
+	if (n < 0)
+		return 0;
+	if (tg_verbose)
+		fprintf(stderr, "libbpf: %s", line);
+	if ((size_t)n >= sizeof(line))
+		n = sizeof(line) - 1;
+	if (tg_log_len + n >= sizeof(tg_log)) {
+		/* keep the tail */
+		size_t keep = sizeof(tg_log) / 2;
+
+		memmove(tg_log, tg_log + tg_log_len - keep, keep);
+		tg_log_len = keep;
+	}
+	memcpy(tg_log + tg_log_len, line, n);
+	tg_log_len += n;
+	tg_log[tg_log_len] = 0;
+	return 0;
+}
+
+__attribute__((constructor)) static void tg_probes_init(void)
+{
+	libbpf_set_print(tg_libbpf_print);
+}
+
+static void setwhat(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+}
+
+static const char *errname(int e)
+{
+	switch (e) {
+	case 0: return "OK";
+	case EINVAL: return "EINVAL";
+	case EBUSY: return "EBUSY";
+	case EPERM: return "EPERM";
+	case EACCES: return "EACCES";
+	case ENOENT: return "ENOENT";
+	case E2BIG: return "E2BIG";
+	case ENOTSUP: return "EOPNOTSUPP";
+	case ENOMEM: return "ENOMEM";
+	case EFAULT: return "EFAULT";
+	case ENOSPC: return "ENOSPC";
+	case ENOSYS: return "ENOSYS";
+	case ESRCH: return "ESRCH";
+	case 524: return "ENOTSUPP";
+	default: return strerror(e);
+	}
+}
+
+/* ---- disassembly ------------------------------------------------------- */
+
+static csh tg_cs;
+static bool tg_cs_ok;
+
+static bool cs_ready(void)
+{
+	if (tg_cs_ok)
+		return true;
+	if (cs_open(CS_ARCH_X86, CS_MODE_64, &tg_cs) != CS_ERR_OK)
+		return false;
+	cs_option(tg_cs, CS_OPT_DETAIL, CS_OPT_ON);
+	tg_cs_ok = true;
+	return true;
+}
+
+static bool is_endbr64(const uint8_t *p, size_t len)
+{
+	return len >= 4 && p[0] == 0xf3 && p[1] == 0x0f && p[2] == 0x1e && p[3] == 0xfa;
+}
+
+/*
+ * Disassemble up to max instructions.  ENDBR64 (IBT kernels) is recognised
+ * even where the disassembler does not know it.  Stops at an undecodable
+ * byte, or after a ret when stop_at_ret.  Returns the count.
+ */
+int tg_disasm(const uint8_t *code, size_t len, uint64_t addr,
+	      struct tg_insn *out, int max, bool stop_at_ret)
+{
+	cs_insn *ci;
+	size_t off = 0;
+	int n = 0;
+
+	if (!cs_ready())
+		return 0;
+	ci = cs_malloc(tg_cs);
+	if (!ci)
+		return 0;
+	while (off < len && n < max) {
+		const uint8_t *p = code + off;
+		size_t left = len - off;
+		uint64_t a = addr + off;
+		struct tg_insn *o = &out[n];
+
+		memset(o, 0, sizeof(*o));
+		o->addr = a;
+		if (is_endbr64(p, left)) {
+			o->size = 4;
+			memcpy(o->bytes, p, 4);
+			snprintf(o->text, sizeof(o->text), "endbr64");
+		} else if (cs_disasm_iter(tg_cs, &p, &left, &a, ci)) {
+			o->size = ci->size;
+			memcpy(o->bytes, ci->bytes, ci->size > 16 ? 16 : ci->size);
+			snprintf(o->text, sizeof(o->text), "%.31s%s%.60s", ci->mnemonic,
+				 ci->op_str[0] ? " " : "", ci->op_str);
+		} else {
+			break;
+		}
+		off += o->size;
+		n++;
+		if (stop_at_ret && o->size == 1 && o->bytes[0] == 0xc3)
+			break;
+	}
+	cs_free(ci, 1);
+	return n;
+}
+
+static bool insn_is(const struct tg_insn *i, const uint8_t *b, int len)
+{
+	return i->size == len && !memcmp(i->bytes, b, len);
+}
+
+/* "push rbp; mov rbp, rsp; ..." for evidence lines */
+static void insns_text(char *buf, size_t len, const struct tg_insn *in, int from, int to)
+{
+	size_t o = 0;
+
+	buf[0] = 0;
+	for (int i = from; i < to && o + 1 < len; i++)
+		o += snprintf(buf + o, len - o, "%s%s", i > from ? "; " : "", in[i].text);
+	if (o >= len && len > 4)
+		strcpy(buf + len - 4, "...");
+}
+
+/* ---- kernel memory reader ---------------------------------------------- */
+
+static struct tg_kread *tg_kr;
+
+int tg_kread_open(char *why, size_t whylen)
+{
+	int err;
+
+	if (tg_kr)
+		return 0;
+	tg_log_reset();
+	tg_kr = tg_kread__open_and_load();
+	if (!tg_kr) {
+		err = errno ? errno : EINVAL;
+		if (strstr(tg_log_text(), "locked down") || strstr(tg_log_text(), "lockdown"))
+			setwhat(why, whylen, "bpf_probe_read_kernel unavailable (kernel lockdown)");
+		else
+			setwhat(why, whylen, "loading the kernel-memory reader failed: %s",
+				errname(err));
+		return -err;
+	}
+	return 0;
+}
+
+void tg_kread_close(void)
+{
+	tg_kread__destroy(tg_kr);
+	tg_kr = NULL;
+}
+
+int tg_kread(uint64_t addr, void *buf, size_t len)
+{
+	const size_t chunk = sizeof(tg_kr->bss->tg_buf);
+	int fd;
+
+	if (!tg_kr)
+		return -ENODEV;
+	fd = bpf_program__fd(tg_kr->progs.tg_kread);
+	for (size_t off = 0; off < len; off += chunk) {
+		LIBBPF_OPTS(bpf_test_run_opts, o);
+		size_t n = len - off < chunk ? len - off : chunk;
+
+		tg_kr->bss->tg_addr = addr + off;
+		tg_kr->bss->tg_err = -EINTR;
+		if (bpf_prog_test_run_opts(fd, &o))
+			return -errno;
+		if (tg_kr->bss->tg_err)
+			return (int)tg_kr->bss->tg_err;
+		memcpy((uint8_t *)buf + off, (const void *)tg_kr->bss->tg_buf, n);
+	}
+	return 0;
+}
+
+/* ---- freplace / prog_array errno probe ---------------------------------- */
+
+static int upd(int map_fd, uint32_t key, int prog_fd)
+{
+	uint32_t v = prog_fd;
+
+	if (bpf_map_update_elem(map_fd, &key, &v, BPF_ANY))
+		return errno;
+	return 0;
+}
+
+void tg_probe_freplace(struct tg_freplace_probe *p)
+{
+	struct tg_targets *t = NULL;
+	struct tg_ext *e = NULL;
+	int err, map_fd;
+
+	memset(p, 0, sizeof(*p));
+	p->e_ext_xdp = p->e_xdp = p->e_ext_tc = -1;
+
+	tg_log_reset();
+	t = tg_targets__open();
+	if (!t) {
+		p->err = -(errno ? errno : EINVAL);
+		setwhat(p->what, sizeof(p->what), "opening the freplace target object: %s",
+			errname(-p->err));
+		return;
+	}
+	/* no BPF_XDP expected_attach_type: it must not differ from the owner's */
+	bpf_program__set_expected_attach_type(t->progs.tg_xdp_entry, 0);
+	err = tg_targets__load(t);
+	if (err) {
+		p->err = err;
+		setwhat(p->what, sizeof(p->what), "loading XDP/TC target progs: %s",
+			errname(-err));
+		goto out;
+	}
+
+	e = tg_ext__open();
+	if (!e) {
+		p->err = -(errno ? errno : EINVAL);
+		setwhat(p->what, sizeof(p->what), "opening the freplace object: %s",
+			errname(-p->err));
+		goto out;
+	}
+	err = bpf_program__set_attach_target(e->progs.tg_ext_owner,
+			bpf_program__fd(t->progs.tg_xdp_entry), "tg_xdp_sub");
+	err = err ?: bpf_program__set_attach_target(e->progs.tg_ext_xdp,
+			bpf_program__fd(t->progs.tg_xdp_entry), "tg_xdp_sub");
+	err = err ?: bpf_program__set_attach_target(e->progs.tg_ext_tc,
+			bpf_program__fd(t->progs.tg_tc_entry), "tg_tc_sub");
+	if (err) {
+		p->err = err;
+		setwhat(p->what, sizeof(p->what), "setting freplace targets: %s", errname(-err));
+		goto out;
+	}
+	tg_log_reset();
+	err = tg_ext__load(e);
+	if (err) {
+		p->err = err;
+		if (strstr(tg_log_text(), "invalid program type") || err == -EINVAL)
+			p->no_ext = strstr(tg_log_text(), "attach_prog_fd") == NULL &&
+				    strstr(tg_log_text(), "Extension") == NULL &&
+				    strstr(tg_log_text(), "freplace") == NULL;
+		setwhat(p->what, sizeof(p->what), "loading (not attaching) freplace progs: %s",
+			errname(-err));
+		goto out;
+	}
+
+	/* Nothing below is attached or run. */
+	map_fd = bpf_map__fd(e->maps.tg_jmp);
+	p->e_ext_xdp = upd(map_fd, 0, bpf_program__fd(e->progs.tg_ext_xdp));
+	p->e_xdp = upd(map_fd, 1, bpf_program__fd(t->progs.tg_xdp_entry));
+	p->e_ext_tc = upd(map_fd, 1, bpf_program__fd(e->progs.tg_ext_tc));
+out:
+	tg_ext__destroy(e);
+	tg_targets__destroy(t);
+}
+
+/* ---- JIT image probe ------------------------------------------------------ */
+
+struct prog_image {
+	uint8_t *code;
+	uint32_t len;		/* main function only */
+	uint64_t addr;		/* kernel address of the main function */
+};
+
+static void image_free(struct prog_image *im)
+{
+	free(im->code);
+	memset(im, 0, sizeof(*im));
+}
+
+static int prog_image(int fd, struct prog_image *im)
+{
+	struct bpf_prog_info info = {};
+	uint32_t il = sizeof(info);
+	uint32_t nks, nfl, total;
+	uint64_t *ks = NULL;
+	uint32_t *fl = NULL;
+	uint8_t *code = NULL;
+	int err = 0;
+
+	memset(im, 0, sizeof(*im));
+	if (bpf_obj_get_info_by_fd(fd, &info, &il))
+		return -errno;
+	if (!info.jited_prog_len)
+		return -ENODATA;
+	total = info.jited_prog_len;
+	nks = info.nr_jited_ksyms;
+	nfl = info.nr_jited_func_lens;
+	code = calloc(1, total);
+	ks = calloc(nks ? nks : 1, sizeof(*ks));
+	fl = calloc(nfl ? nfl : 1, sizeof(*fl));
+	if (!code || !ks || !fl) {
+		err = -ENOMEM;
+		goto out;
+	}
+	memset(&info, 0, sizeof(info));
+	info.jited_prog_len = total;
+	info.jited_prog_insns = (uint64_t)(uintptr_t)code;
+	info.nr_jited_ksyms = nks;
+	info.jited_ksyms = (uint64_t)(uintptr_t)ks;
+	info.nr_jited_func_lens = nfl;
+	info.jited_func_lens = (uint64_t)(uintptr_t)fl;
+	il = sizeof(info);
+	if (bpf_obj_get_info_by_fd(fd, &info, &il)) {
+		err = -errno;
+		goto out;
+	}
+	if (!info.jited_prog_insns || !nks || !ks[0]) {
+		err = -EACCES;	/* bpf_dump_raw_ok() said no (kptr_restrict) */
+		goto out;
+	}
+	im->code = code;
+	im->len = nfl && fl[0] && fl[0] <= total ? fl[0] : total;
+	im->addr = ks[0];
+	code = NULL;
+out:
+	free(code);
+	free(ks);
+	free(fl);
+	return err;
+}
+
+#define MAX_INSNS 512
+
+static void analyse_prologue(struct tg_jit_probe *p, const struct prog_image *im)
+{
+	static struct tg_insn in[MAX_INSNS];
+	static const uint8_t push_rbp[] = { 0x55 }, push_rax[] = { 0x50 };
+	static const uint8_t xor_eax[] = { 0x31, 0xc0 }, xor_rax[] = { 0x48, 0x31, 0xc0 };
+	char seq[160];
+	int n, rbp = -1, rax = -1, call = -1;
+
+	n = tg_disasm(im->code, im->len, im->addr, in, MAX_INSNS, false);
+	for (int i = 0; i < n && i < 8; i++)
+		if (insn_is(&in[i], push_rbp, 1)) {
+			rbp = i;
+			break;
+		}
+	if (rbp < 1) {
+		p->off_state = -1;
+		setwhat(p->hier_ev, sizeof(p->hier_ev), "JIT image: no `push rbp` in the prologue");
+		snprintf(p->off_ev, sizeof(p->off_ev), "%s", p->hier_ev);
+		p->err = -EPROTO;
+		return;
+	}
+	p->tc_reachable = insn_is(&in[rbp - 1], xor_eax, 2) || insn_is(&in[rbp - 1], xor_rax, 3);
+	for (int i = rbp + 1; i < n && i < rbp + 12; i++)
+		if (insn_is(&in[i], push_rax, 1)) {
+			rax = i;
+			break;
+		}
+	if (!p->tc_reachable || rax < 0) {
+		p->off_state = -1;
+		insns_text(seq, sizeof(seq), in, rbp - 1, rbp + 4 < n ? rbp + 4 : n);
+		setwhat(p->hier_ev, sizeof(p->hier_ev),
+			"JIT prologue not tail-call-reachable as expected: %s", seq);
+		snprintf(p->off_ev, sizeof(p->off_ev), "%s", p->hier_ev);
+		p->err = -EPROTO;
+		return;
+	}
+
+	/* 116e04ba1459: "cmp rax, MAX_TAIL_CALL_CNT; ja" decides count vs pointer */
+	p->hier_fixed = in[rax - 1].bytes[0] == 0x77;
+	insns_text(seq, sizeof(seq), in, rbp + 1, rax + 1);
+	if (p->hier_fixed)
+		setwhat(p->hier_ev, sizeof(p->hier_ev),
+			"JIT prologue `%s`: tail_call_cnt passed by pointer", seq);
+	else
+		setwhat(p->hier_ev, sizeof(p->hier_ev),
+			"JIT prologue `%s`: tail_call_cnt passed by value, no `ja` pointer test", seq);
+
+	/* ff672c67ee76: tail_call_cnt load before a bpf2bpf call, 4-byte stack */
+	for (int i = rax + 1; i < n; i++)
+		if (in[i].size == 5 && in[i].bytes[0] == 0xe8) {
+			call = i;
+			break;
+		}
+	p->off_state = -1;
+	if (call < 0) {
+		setwhat(p->off_ev, sizeof(p->off_ev), "JIT image: no bpf2bpf `call` found");
+		return;
+	}
+	for (int i = call - 1; i > rax && i >= call - 4; i--) {
+		const struct tg_insn *m = &in[i];
+
+		if (m->size == 7 && m->bytes[0] == 0x48 && m->bytes[1] == 0x8b &&
+		    m->bytes[2] == 0x85) {
+			int32_t disp;
+
+			memcpy(&disp, m->bytes + 3, 4);
+			p->off_state = (disp & 7) ? 0 : 1;
+			setwhat(p->off_ev, sizeof(p->off_ev),
+				"JIT: `%s` before a bpf2bpf call with a 4-byte stack: %s offset",
+				m->text, p->off_state ? "8-byte aligned" : "misaligned");
+			return;
+		}
+	}
+	setwhat(p->off_ev, sizeof(p->off_ev),
+		"JIT: no `mov rax, [rbp-N]` tail_call_cnt load before the bpf2bpf call");
+}
+
+static void analyse_trampoline(struct tg_jit_probe *p, int prog_fd)
+{
+	static struct tg_insn in[MAX_INSNS];
+	struct tg_fentry *f = NULL;
+	struct bpf_link *link = NULL;
+	struct prog_image im = {};
+	uint8_t buf[512];
+	char why[160], seq[200];
+	int err, n, o = 0, rbp = -1;
+	int32_t rel;
+	uint64_t tramp;
+
+	p->tramp_state = -1;
+	err = tg_kread_open(why, sizeof(why));
+	if (err) {
+		setwhat(p->tramp_ev, sizeof(p->tramp_ev), "%s", why);
+		return;
+	}
+	f = tg_fentry__open();
+	if (!f) {
+		setwhat(p->tramp_ev, sizeof(p->tramp_ev), "opening the fentry object: %s",
+			errname(errno));
+		return;
+	}
+	err = bpf_program__set_attach_target(f->progs.tg_fentry, prog_fd, "tg_jit_entry");
+	tg_log_reset();
+	err = err ?: tg_fentry__load(f);
+	if (err) {
+		setwhat(p->tramp_ev, sizeof(p->tramp_ev),
+			"loading fentry prog for the never-run probe prog: %s", errname(-err));
+		goto out;
+	}
+	link = bpf_program__attach_trace(f->progs.tg_fentry);
+	if (!link) {
+		setwhat(p->tramp_ev, sizeof(p->tramp_ev),
+			"attaching fentry to the never-run probe prog: %s", errname(errno));
+		goto out;
+	}
+	err = prog_image(prog_fd, &im);
+	if (err) {
+		setwhat(p->tramp_ev, sizeof(p->tramp_ev), "reading the patched JIT image: %s",
+			errname(-err));
+		goto out;
+	}
+	if (is_endbr64(im.code, im.len))
+		o = 4;
+	if (im.len < (uint32_t)o + 5 || im.code[o] != 0xe8) {
+		setwhat(p->tramp_ev, sizeof(p->tramp_ev),
+			"JIT image has no `call` to a trampoline at +%d after fentry attach", o);
+		goto out;
+	}
+	memcpy(&rel, im.code + o + 1, 4);
+	tramp = im.addr + o + 5 + (int64_t)rel;
+	err = tg_kread(tramp, buf, sizeof(buf));
+	if (err) {
+		setwhat(p->tramp_ev, sizeof(p->tramp_ev),
+			"bpf_probe_read_kernel of the trampoline at %#llx: %s",
+			(unsigned long long)tramp, errname(-err));
+		goto out;
+	}
+	n = tg_disasm(buf, sizeof(buf), tramp, in, MAX_INSNS, true);
+	for (int i = 0; i < n && i < 8; i++)
+		if (in[i].size == 1 && in[i].bytes[0] == 0x55) {
+			rbp = i;
+			break;
+		}
+	if (rbp < 0) {
+		setwhat(p->tramp_ev, sizeof(p->tramp_ev), "trampoline has no `push rbp` prologue");
+		goto out;
+	}
+	/* 2b5dcb31a19a: BPF_TRAMP_F_TAIL_CALL_CTX saves rax right after sub rsp */
+	p->tramp_state = 0;
+	for (int i = rbp + 1; i < n && i <= rbp + 4; i++) {
+		if (in[i].size == 1 && in[i].bytes[0] == 0x50) {
+			p->tramp_state = 1;
+			insns_text(seq, sizeof(seq), in, rbp, i + 1);
+			break;
+		}
+	}
+	if (!p->tramp_state)
+		insns_text(seq, sizeof(seq), in, rbp, rbp + 5 < n ? rbp + 5 : n);
+	setwhat(p->tramp_ev, sizeof(p->tramp_ev), "fentry trampoline `%s`: %s", seq,
+		p->tramp_state ? "saves rax (tail_call_cnt)" : "rax (tail_call_cnt) not saved");
+out:
+	image_free(&im);
+	bpf_link__destroy(link);
+	tg_fentry__destroy(f);
+}
+
+void tg_probe_jit(struct tg_jit_probe *p)
+{
+	struct tg_jit *j;
+	struct prog_image im;
+	int err, fd;
+
+	memset(p, 0, sizeof(*p));
+	p->off_state = p->tramp_state = -1;
+	tg_log_reset();
+	j = tg_jit__open_and_load();
+	if (!j) {
+		p->err = -(errno ? errno : EINVAL);
+		if (strstr(tg_log_text(), "tail_calls are not allowed"))
+			p->no_tailcall_bpf2bpf = true;
+		setwhat(p->what, sizeof(p->what), "loading the tail-call + bpf2bpf probe prog: %s",
+			errname(-p->err));
+		return;
+	}
+	fd = bpf_program__fd(j->progs.tg_jit_entry);
+	err = prog_image(fd, &im);
+	if (err) {
+		p->err = err;
+		if (err == -ENODATA) {
+			p->not_jited = true;
+			setwhat(p->what, sizeof(p->what), "probe prog not JITed (bpf_jit_enable=0?)");
+		} else if (err == -EACCES) {
+			setwhat(p->what, sizeof(p->what),
+				"JIT image not readable (kptr_restrict / bpf_dump_raw_ok)");
+		} else {
+			setwhat(p->what, sizeof(p->what), "reading the JIT image: %s", errname(-err));
+		}
+		goto out;
+	}
+	analyse_prologue(p, &im);
+	image_free(&im);
+	if (p->err) {
+		setwhat(p->what, sizeof(p->what), "%s", p->hier_ev);
+		goto out;
+	}
+	analyse_trampoline(p, fd);
+out:
+	tg_jit__destroy(j);
+}
+
+/* ---- kernel text of bpf_prog_map_compatible() ------------------------------ */
+
+static int ksym_range(const char *name, uint64_t *start, uint64_t *size)
+{
+	FILE *f = fopen("/proc/kallsyms", "r");
+	char line[512], sym[256], type;
+	unsigned long long a, next = ~0ULL;
+	bool found = false;
+
+	if (!f)
+		return -errno;
+	*start = 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llx %c %255s", &a, &type, sym) != 3)
+			continue;
+		if (!found && !strcmp(sym, name) && (type == 't' || type == 'T') &&
+		    !strchr(line, '[')) {
+			*start = a;
+			found = true;
+			/* kallsyms of vmlinux is sorted; rescan to be sure */
+			rewind(f);
+			continue;
+		}
+		if (found && a > *start && a < next)
+			next = a;
+	}
+	fclose(f);
+	if (!found)
+		return -ENOENT;
+	if (!*start)
+		return -EACCES;	/* kptr_restrict hides addresses */
+	*size = next != ~0ULL ? next - *start : 512;
+	return 0;
+}
+
+/* registers currently believed to hold fp->aux (tg_probe_ktext) */
+static x86_reg aux_regs[8];
+
+static bool aux_reg_has(x86_reg r)
+{
+	for (int i = 0; i < 8; i++)
+		if (r != X86_REG_INVALID && aux_regs[i] == r)
+			return true;
+	return false;
+}
+
+static void aux_reg_del(x86_reg r)
+{
+	for (int i = 0; i < 8; i++)
+		if (aux_regs[i] == r)
+			aux_regs[i] = X86_REG_INVALID;
+}
+
+static void aux_reg_add(x86_reg r)
+{
+	for (int i = 0; i < 8; i++)
+		if (aux_regs[i] == X86_REG_INVALID) {
+			aux_regs[i] = r;
+			return;
+		}
+}
+
+void tg_probe_ktext(const struct tg_kernel *k, struct tg_ktext_probe *p)
+{
+	static struct tg_insn in[MAX_INSNS];
+	uint64_t start = 0, size = 0;
+	uint8_t *buf = NULL;
+	char why[160];
+	int err, n, saved = 0, dst = 0;
+	cs_insn *ci = NULL;
+
+	memset(p, 0, sizeof(*p));
+	p->state = -1;
+	memset(aux_regs, 0, sizeof(aux_regs));	/* X86_REG_INVALID == 0 */
+	if (k->saved_dst_off < 0 || k->dst_prog_off < 0 || k->prog_aux_off < 0) {
+		setwhat(p->ev, sizeof(p->ev), "no BTF offsets of bpf_prog_aux fields");
+		return;
+	}
+	err = ksym_range("bpf_prog_map_compatible", &start, &size);
+	if (err) {
+		setwhat(p->ev, sizeof(p->ev), "bpf_prog_map_compatible not in /proc/kallsyms: %s",
+			errname(-err));
+		return;
+	}
+	if (size > 2048)
+		size = 2048;
+	if (tg_kread_open(why, sizeof(why))) {
+		setwhat(p->ev, sizeof(p->ev), "%s", why);
+		return;
+	}
+	buf = malloc(size);
+	if (!buf)
+		return;
+	err = tg_kread(start, buf, size);
+	if (err) {
+		setwhat(p->ev, sizeof(p->ev), "reading bpf_prog_map_compatible: %s", errname(-err));
+		goto out;
+	}
+	n = tg_disasm(buf, size, start, in, MAX_INSNS, false);
+	ci = cs_malloc(tg_cs);
+	if (!ci)
+		goto out;
+	/*
+	 * Re-decode with operand details.  A register counts as "holds
+	 * fp->aux" after a 64-bit load from [reg + offsetof(bpf_prog, aux)]
+	 * and until it is written again; only accesses based on such a
+	 * register are matched (control flow is ignored: a heuristic).
+	 */
+	for (int i = 0; i < n; i++) {
+		const uint8_t *c = in[i].bytes;
+		size_t l = in[i].size;
+		uint64_t a = in[i].addr;
+		cs_x86 *x;
+		const char *mark = "";
+
+		if (!cs_disasm_iter(tg_cs, &c, &l, &a, ci) || !ci->detail)
+			continue;
+		x = &ci->detail->x86;
+		for (int j = 0; j < x->op_count; j++) {
+			const cs_x86_op *op = &x->operands[j];
+
+			if (op->type != X86_OP_MEM || !aux_reg_has(op->mem.base))
+				continue;
+			if (op->mem.disp == k->saved_dst_off && op->size == 4) {
+				saved++;
+				mark = "   <- aux->saved_dst_prog_type";
+			}
+			if (op->mem.disp == k->dst_prog_off && op->size == 8) {
+				dst++;
+				mark = "   <- aux->dst_prog";
+			}
+		}
+		if (x->op_count >= 1 && x->operands[0].type == X86_OP_REG &&
+		    ci->id != X86_INS_CMP && ci->id != X86_INS_TEST && ci->id != X86_INS_PUSH) {
+			x86_reg dreg = x->operands[0].reg;
+
+			aux_reg_del(dreg);
+			if (ci->id == X86_INS_MOV && x->op_count == 2 &&
+			    x->operands[1].type == X86_OP_MEM && x->operands[1].size == 8 &&
+			    x->operands[1].mem.disp == k->prog_aux_off &&
+			    x->operands[1].mem.index == X86_REG_INVALID) {
+				aux_reg_add(dreg);
+				if (!*mark)
+					mark = "   <- fp->aux";
+			}
+		}
+		if (tg_verbose > 1)
+			fprintf(stderr, "ktext: %#llx: %s%s\n", (unsigned long long)in[i].addr,
+				in[i].text, mark);
+	}
+	if (saved) {
+		p->state = 1;
+		setwhat(p->ev, sizeof(p->ev),
+			"bpf_prog_map_compatible() reads bpf_prog_aux.saved_dst_prog_type (+%#lx, BTF): fdad456cbcca present",
+			k->saved_dst_off);
+	} else if (dst) {
+		p->state = 0;
+		setwhat(p->ev, sizeof(p->ev),
+			"bpf_prog_map_compatible() follows bpf_prog_aux.dst_prog (+%#lx, BTF), not saved_dst_prog_type",
+			k->dst_prog_off);
+	} else {
+		setwhat(p->ev, sizeof(p->ev),
+			"bpf_prog_map_compatible(): neither dst_prog nor saved_dst_prog_type access recognised");
+	}
+out:
+	if (ci)
+		cs_free(ci, 1);
+	free(buf);
+}
+
+/* ---- BTF ------------------------------------------------------------------ */
+
+static long member_off(const struct btf *btf, const struct btf_type *t, const char *name)
+{
+	const struct btf_member *m = btf_members(t);
+
+	for (int i = 0; i < btf_vlen(t); i++, m++) {
+		const char *n = btf__name_by_offset(btf, m->name_off);
+
+		if (n && !strcmp(n, name))
+			return btf_member_bit_offset(t, i) / 8;
+	}
+	return -1;
+}
+
+void tg_kernel_btf(struct tg_kernel *k)
+{
+	struct btf *btf;
+	int id;
+
+	k->saved_dst_off = k->dst_prog_off = k->prog_aux_off = -1;
+	if (access("/sys/kernel/btf/vmlinux", R_OK))
+		return;
+	btf = btf__parse("/sys/kernel/btf/vmlinux", NULL);
+	if (!btf)
+		return;
+	k->btf = true;
+	id = btf__find_by_name_kind(btf, "bpf_prog_aux", BTF_KIND_STRUCT);
+	if (id > 0) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+
+		k->aux_found = true;
+		k->is_extended = member_off(btf, t, "is_extended") >= 0;
+		k->member_cnt = member_off(btf, t, "prog_array_member_cnt") >= 0;
+		k->saved_dst_off = member_off(btf, t, "saved_dst_prog_type");
+		k->dst_prog_off = member_off(btf, t, "dst_prog");
+	}
+	id = btf__find_by_name_kind(btf, "bpf_prog", BTF_KIND_STRUCT);
+	if (id > 0)
+		k->prog_aux_off = member_off(btf, btf__type_by_id(btf, id), "aux");
+	btf__free(btf);
+}

@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * tailguard CLI: shared declarations.
+ */
+#ifndef TAILGUARD_CLI_H
+#define TAILGUARD_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifndef TG_VERSION
+#define TG_VERSION "0.1.0"
+#endif
+
+#define TG_SYSFS "/sys/kernel/tailguard"
+
+enum tg_state {
+	TG_FIXED,
+	TG_NOT_FIXED,
+	TG_MITIGATED,
+	TG_NOT_EXISTS,
+	TG_CANNOT_DETECT,
+	TG_NR_STATES,
+};
+
+enum tg_issue_id {
+	TG_I_TAILCALLEE,
+	TG_I_OFFSET,
+	TG_I_TRAMPOLINE,
+	TG_I_HIERARCHY,
+	TG_I_FREPLACE_PANIC,
+	TG_I_FREPLACE_LOOP,
+	TG_NR_ISSUES,
+};
+
+struct tg_issue {
+	const char *id;		/* stable machine name */
+	const char *title;
+	const char *fix;	/* upstream fixing commit(s) */
+	const char *fixed_in;	/* mainline release */
+	const char *cve;	/* or NULL */
+	enum tg_state state;
+	const char *signal;	/* probe, jit, trampoline, btf, kernel-text, module, version, none */
+	char evidence[320];
+};
+
+/* ---- tailguard module sysfs ---------------------------------------- */
+
+#define TG_NR_MITIG 2
+struct tg_mitig {
+	const char *name;	/* freplace_panic, freplace_loop */
+	bool present;
+	char state[32];		/* armed, fixed-in-kernel, not-applicable, disabled */
+	int enabled;		/* -1 unknown */
+	long long blocked;	/* -1 unknown */
+	long long audited;
+};
+
+struct tg_module {
+	bool loaded;
+	char version[64];
+	char mode[16];		/* enforce, audit, off */
+	long long tracked;	/* -1 unknown */
+	struct tg_mitig m[TG_NR_MITIG];
+};
+
+void tg_module_read(struct tg_module *mod);
+/* mode=enforce and the mitigation is armed and enabled */
+bool tg_module_blocks(const struct tg_module *mod, const char *mitig);
+const struct tg_mitig *tg_module_mitig(const struct tg_module *mod, const char *name);
+
+/* ---- kernel facts ---------------------------------------------------- */
+
+struct tg_kernel {
+	char release[128];	/* uname -r */
+	char version[256];	/* uname -v */
+	char machine[65];
+	char distro_ver[64];	/* "6.1.190-1" from "Debian 6.1.190-1", or "" */
+	int ver[3];		/* upstream x.y.z (best effort), 0 if unknown */
+	bool ver_from_distro;	/* ver[] parsed from the Debian version string */
+	int jit_enable;		/* net.core.bpf_jit_enable, -1 unknown */
+	bool btf;		/* /sys/kernel/btf/vmlinux parsed */
+	bool aux_found;		/* struct bpf_prog_aux found */
+	bool is_extended;	/* bpf_prog_aux.is_extended */
+	bool member_cnt;	/* bpf_prog_aux.prog_array_member_cnt */
+	long saved_dst_off;	/* byte offset of bpf_prog_aux.saved_dst_prog_type, -1 */
+	long dst_prog_off;	/* byte offset of bpf_prog_aux.dst_prog, -1 */
+	long prog_aux_off;	/* byte offset of bpf_prog.aux, -1 */
+};
+
+void tg_kernel_read(struct tg_kernel *k);
+void tg_kernel_btf(struct tg_kernel *k);
+
+/* ---- probes ------------------------------------------------------------ */
+
+struct tg_freplace_probe {
+	int err;		/* 0: probe ran; else -errno of the setup step */
+	char what[160];		/* which setup step failed */
+	bool no_ext;		/* kernel has no BPF_PROG_TYPE_EXT */
+	int e_ext_xdp;		/* slot 0 <- XDP-targeted EXT prog: 0 or errno */
+	int e_xdp;		/* slot 1 <- XDP prog */
+	int e_ext_tc;		/* slot 1 <- TC-targeted EXT prog */
+};
+
+struct tg_jit_probe {
+	int err;		/* 0 ok; else -errno */
+	char what[200];
+	bool no_tailcall_bpf2bpf;	/* verifier refuses tail calls + bpf2bpf */
+	bool not_jited;
+	bool tc_reachable;	/* xor eax,eax before push rbp */
+	bool hier_fixed;	/* ja before push rax */
+	char hier_ev[160];
+	int off_state;		/* 1 fixed, 0 not fixed, -1 unknown */
+	char off_ev[160];
+	int tramp_state;	/* 1 fixed, 0 not fixed, -1 unknown */
+	char tramp_ev[200];
+};
+
+struct tg_ktext_probe {
+	int state;		/* 1 saved_dst_prog_type read, 0 dst_prog read only, -1 unknown */
+	char ev[200];
+};
+
+void tg_probe_freplace(struct tg_freplace_probe *p);
+void tg_probe_jit(struct tg_jit_probe *p);
+void tg_probe_ktext(const struct tg_kernel *k, struct tg_ktext_probe *p);
+
+/* kernel memory reader (raw_tp + bpf_probe_read_kernel via TEST_RUN) */
+int tg_kread_open(char *why, size_t whylen);
+int tg_kread(uint64_t addr, void *buf, size_t len);
+void tg_kread_close(void);
+
+/* disassembly */
+struct tg_insn {
+	uint64_t addr;
+	uint16_t size;
+	uint8_t bytes[16];
+	char text[96];
+};
+int tg_disasm(const uint8_t *code, size_t len, uint64_t addr,
+	      struct tg_insn *out, int max, bool stop_at_ret);
+
+/* libbpf output capture */
+void tg_log_reset(void);
+const char *tg_log_text(void);
+extern int tg_verbose;
+
+#endif
