@@ -1,0 +1,65 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# tailguard benchmarks and stress (issue 7).  Included by the top-level
+# Makefile (-include $(TOP)/tests/perf.mk); standalone:
+#   make -f Makefile -f tests/perf.mk bench
+#
+#   make bench [BENCH_KVER=6.1.0-54-amd64] [BENCH_ARGS=...]
+#       one guest boot: bare / insmod / rmmod figures, a table and a
+#       "headline:" line.  Figures, never assertions.
+#   make stress-short [STRESS_KVER=...]   ~1-2 min, ends "N passed, N failed"
+#   make stress       [STRESS_KVER=...]   the long form: >= 10 min, >= 100
+#                                         load/unload cycles
+# STRESS_KVER defaults to lab-debug when build/lab-debug/bzImage exists,
+# else 6.1.0-54-amd64.  tg-bench / tg-stress themselves: make perf-tools.
+
+PERF_TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/..)
+PERF_OUT := $(PERF_TOP)/build/perf
+BENCH_KVER ?= 6.1.0-54-amd64
+STRESS_KVER ?= $(if $(wildcard $(PERF_TOP)/build/lab-debug/bzImage),lab-debug,6.1.0-54-amd64)
+BENCH_ARGS ?=
+STRESS_ARGS ?=
+
+PERF_CLANG ?= clang
+PERF_BPFTOOL ?= bpftool
+PERF_CC ?= gcc
+PERF_ARCH_INC := /usr/include/$(shell $(PERF_CC) -dumpmachine 2>/dev/null)
+PERF_CFLAGS := -O2 -g -Wall -Wno-unused-function -I$(PERF_OUT) -I$(PERF_TOP)/tests/bench
+PERF_LIBS := -static -lbpf -lelf -lz -lzstd -lpthread
+
+PERF_BENCH_BPF := bench bench_ext
+PERF_STRESS_BPF := stress_tgt stress_ext
+
+.PHONY: bench stress stress-short perf-tools
+perf-tools: $(PERF_OUT)/tg-bench $(PERF_OUT)/tg-stress
+
+$(PERF_OUT)/%.bpf.o: $(PERF_TOP)/tests/bench/%.bpf.c
+	@mkdir -p $(PERF_OUT)
+	$(PERF_CLANG) -g -O2 -target bpf -I$(PERF_ARCH_INC) -c $< -o $@
+
+$(PERF_OUT)/%.bpf.o: $(PERF_TOP)/tests/stress/%.bpf.c
+	@mkdir -p $(PERF_OUT)
+	$(PERF_CLANG) -g -O2 -target bpf -I$(PERF_ARCH_INC) -c $< -o $@
+
+$(PERF_OUT)/%.skel.h: $(PERF_OUT)/%.bpf.o
+	$(PERF_BPFTOOL) gen skeleton $< name $* >$@.tmp && mv $@.tmp $@
+
+$(PERF_OUT)/tg-bench: $(PERF_TOP)/tests/bench/tg-bench.c $(PERF_TOP)/tests/bench/tgperf.h \
+		$(PERF_BENCH_BPF:%=$(PERF_OUT)/%.skel.h)
+	$(PERF_CC) $(PERF_CFLAGS) $< -o $@ $(PERF_LIBS)
+
+$(PERF_OUT)/tg-stress: $(PERF_TOP)/tests/stress/tg-stress.c $(PERF_TOP)/tests/bench/tgperf.h \
+		$(PERF_STRESS_BPF:%=$(PERF_OUT)/%.skel.h)
+	$(PERF_CC) $(PERF_CFLAGS) $< -o $@ $(PERF_LIBS)
+
+bench: $(PERF_OUT)/tg-bench
+	@$(MAKE) --no-print-directory -C $(PERF_TOP) module KVER=$(BENCH_KVER) >/dev/null
+	@$(PERF_TOP)/tests/bench/run-bench -k $(BENCH_KVER) -- $(BENCH_ARGS)
+
+stress-short: $(PERF_OUT)/tg-stress
+	@$(MAKE) --no-print-directory -C $(PERF_TOP) module KVER=$(STRESS_KVER) >/dev/null
+	@$(PERF_TOP)/tests/stress/run-stress -k $(STRESS_KVER) --short -- $(STRESS_ARGS)
+
+stress: $(PERF_OUT)/tg-stress
+	@$(MAKE) --no-print-directory -C $(PERF_TOP) module KVER=$(STRESS_KVER) >/dev/null
+	@$(PERF_TOP)/tests/stress/run-stress -k $(STRESS_KVER) --long -- $(STRESS_ARGS)
