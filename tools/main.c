@@ -21,6 +21,8 @@
 #include <sys/utsname.h>
 #include <linux/bpf.h>
 
+#include <bpf/bpf.h>
+
 #include "tailguard.h"
 
 static const char *const state_names[TG_NR_STATES] = {
@@ -159,9 +161,18 @@ static long long read_ll(const char *path)
 
 static const char *const mitig_names[TG_NR_MITIG] = { "freplace_panic", "freplace_loop" };
 
+/* TAILGUARD_SYSFS overrides the sysfs directory (lab tests of the parser) */
+static const char *sysfs_dir(void)
+{
+	const char *d = getenv("TAILGUARD_SYSFS");
+
+	return d && *d ? d : TG_SYSFS;
+}
+
 void tg_module_read(struct tg_module *mod)
 {
-	char path[256];
+	const char *dir = sysfs_dir();
+	char path[512];
 	struct stat st;
 
 	memset(mod, 0, sizeof(*mod));
@@ -171,28 +182,31 @@ void tg_module_read(struct tg_module *mod)
 		mod->m[i].enabled = -1;
 		mod->m[i].blocked = mod->m[i].audited = -1;
 	}
-	if (stat(TG_SYSFS, &st) || !S_ISDIR(st.st_mode))
+	if (stat(dir, &st) || !S_ISDIR(st.st_mode))
 		return;
 	mod->loaded = true;
-	read_str(TG_SYSFS "/version", mod->version, sizeof(mod->version));
-	read_str(TG_SYSFS "/mode", mod->mode, sizeof(mod->mode));
+	snprintf(path, sizeof(path), "%s/version", dir);
+	read_str(path, mod->version, sizeof(mod->version));
+	snprintf(path, sizeof(path), "%s/mode", dir);
+	read_str(path, mod->mode, sizeof(mod->mode));
 	pick_selected(mod->mode);
-	mod->tracked = read_ll(TG_SYSFS "/tracked_progs");
+	snprintf(path, sizeof(path), "%s/tracked_progs", dir);
+	mod->tracked = read_ll(path);
 	for (int i = 0; i < TG_NR_MITIG; i++) {
 		struct tg_mitig *m = &mod->m[i];
 
-		snprintf(path, sizeof(path), TG_SYSFS "/mitigations/%s", m->name);
+		snprintf(path, sizeof(path), "%s/mitigations/%s", dir, m->name);
 		if (stat(path, &st) || !S_ISDIR(st.st_mode))
 			continue;
 		m->present = true;
-		snprintf(path, sizeof(path), TG_SYSFS "/mitigations/%s/state", m->name);
+		snprintf(path, sizeof(path), "%s/mitigations/%s/state", dir, m->name);
 		read_str(path, m->state, sizeof(m->state));
 		pick_selected(m->state);
-		snprintf(path, sizeof(path), TG_SYSFS "/mitigations/%s/enabled", m->name);
+		snprintf(path, sizeof(path), "%s/mitigations/%s/enabled", dir, m->name);
 		m->enabled = (int)read_ll(path);
-		snprintf(path, sizeof(path), TG_SYSFS "/mitigations/%s/blocked", m->name);
+		snprintf(path, sizeof(path), "%s/mitigations/%s/blocked", dir, m->name);
 		m->blocked = read_ll(path);
-		snprintf(path, sizeof(path), TG_SYSFS "/mitigations/%s/audited", m->name);
+		snprintf(path, sizeof(path), "%s/mitigations/%s/audited", dir, m->name);
 		m->audited = read_ll(path);
 	}
 }
@@ -289,8 +303,8 @@ static void classify_freplace(const struct tg_kernel *k, const struct tg_module 
 	struct tg_issue *pn = &issues[TG_I_FREPLACE_PANIC];
 	struct tg_issue *lp = &issues[TG_I_FREPLACE_LOOP];
 	bool btf_fixed = k->is_extended && k->member_cnt;
-	bool raw_owner;
-	char vt[96];
+	bool raw_owner, refused;
+	char vt[96], rules[200];
 	int vs;
 
 	if (fp->err) {
@@ -331,31 +345,38 @@ static void classify_freplace(const struct tg_kernel *k, const struct tg_module 
 		    errname(fp->e_xdp), errname(fp->e_ext_tc));
 
 	/* -- loop caused by freplace (d6083f040d5d) -- */
+	snprintf(rules, sizeof(rules),
+		 "EXT prog into prog_array: %s; freplace attach to a prog_array member: %s; extended prog into prog_array: %s",
+		 errname(fp->e_ext_xdp), errname(fp->e_attach_member), errname(fp->e_member_extended));
+	refused = fp->e_ext_xdp == EINVAL && fp->e_attach_member == EBUSY &&
+		  fp->e_member_extended == EBUSY;
 	if (raw_owner) {
 		set(lp, TG_NOT_EXISTS, "probe",
 		    "probe: prog_array owner type is raw EXT (pre-1c123c567fb1): freplace target cannot enter its freplace's array");
-	} else if (fp->e_ext_xdp == 0) {
-		set(lp, TG_NOT_FIXED, "probe",
-		    "probe: unattached XDP-targeted EXT prog accepted into a prog_array (fixed kernels: EINVAL)%s",
-		    tg_module_blocks(mod, "freplace_loop") ? "; tailguard armed but did not block it" : "");
-	} else if (fp->e_ext_xdp == EINVAL) {
+	} else if (fp->e_ext_xdp == 0 || fp->e_attach_member == 0 || fp->e_member_extended == 0) {
+		set(lp, TG_NOT_FIXED, "probe", "probe: %s (fixed: EINVAL, EBUSY, EBUSY)%s", rules,
+		    tg_module_blocks(mod, "freplace_loop") ? "; tailguard is armed but let it through" : "");
+	} else if (refused) {
 		if (btf_fixed)
 			set(lp, TG_FIXED, "btf",
-			    "BTF: bpf_prog_aux.is_extended and prog_array_member_cnt present; probe: EXT prog into prog_array: EINVAL");
+			    "BTF: bpf_prog_aux.is_extended and prog_array_member_cnt present; probe: %s", rules);
 		else if (tg_module_blocks(mod, "freplace_loop"))
 			set(lp, TG_MITIGATED, "module",
-			    "probe: EXT prog into prog_array: EINVAL from tailguard (mode=enforce, freplace_loop armed); BTF: %s",
+			    "tailguard (mode=enforce, freplace_loop armed) refused: %s; BTF: %s", rules,
 			    k->aux_found ? "no bpf_prog_aux.is_extended, kernel unfixed" : "unavailable");
 		else if (module_says_fixed(mod, "freplace_loop"))
-			set(lp, TG_FIXED, "module",
-			    "probe: EXT prog into prog_array: EINVAL; tailguard reports fixed-in-kernel");
+			set(lp, TG_FIXED, "module", "probe: %s; tailguard reports fixed-in-kernel", rules);
 		else
-			set(lp, TG_FIXED, "probe",
-			    "probe: EXT prog into prog_array: EINVAL%s",
+			set(lp, TG_FIXED, "probe", "probe: %s%s", rules,
 			    k->aux_found ? " (but BTF lacks bpf_prog_aux.is_extended)" : "");
+	} else if (fp->e_ext_xdp == EINVAL && btf_fixed) {
+		/* the EBUSY probes could not run; the EINVAL and BTF agree */
+		set(lp, TG_FIXED, "btf",
+		    "BTF: bpf_prog_aux.is_extended present; probe: EXT prog into prog_array: EINVAL (attach probes: %s)",
+		    fp->attach_what[0] ? fp->attach_what : rules);
 	} else {
-		set(lp, TG_CANNOT_DETECT, "probe", "probe: EXT prog into prog_array: %s",
-		    errname(fp->e_ext_xdp));
+		set(lp, TG_CANNOT_DETECT, "probe", "probe: %s%s%s", rules,
+		    fp->attach_what[0] ? "; " : "", fp->attach_what);
 	}
 
 	/* -- panic (f7866c358733 / fdad456cbcca): never triggered -- */
@@ -522,6 +543,28 @@ static void text_module(FILE *o, const struct tg_module *mod)
 	}
 }
 
+/* a Prometheus label value: escape backslash, quote and newline */
+static const char *pl(const char *s)
+{
+	static char bufs[4][192];
+	static int k;
+	char *b = bufs[k++ & 3];
+	size_t o = 0;
+
+	for (; s && *s && o + 3 < sizeof(bufs[0]); s++) {
+		if (*s == '\\' || *s == '"')
+			b[o++] = '\\';
+		if (*s == '\n') {
+			b[o++] = '\\';
+			b[o++] = 'n';
+			continue;
+		}
+		b[o++] = *s;
+	}
+	b[o] = 0;
+	return b;
+}
+
 static void prom_module(FILE *o, const struct tg_module *mod)
 {
 	fputs("# HELP tailguard_module_loaded Whether the tailguard kernel module is loaded.\n"
@@ -531,7 +574,8 @@ static void prom_module(FILE *o, const struct tg_module *mod)
 		return;
 	fputs("# HELP tailguard_module_info Version and mode of the loaded tailguard module.\n"
 	      "# TYPE tailguard_module_info gauge\n", o);
-	fprintf(o, "tailguard_module_info{version=\"%s\",mode=\"%s\"} 1\n", mod->version, mod->mode);
+	fprintf(o, "tailguard_module_info{version=\"%s\",mode=\"%s\"} 1\n", pl(mod->version),
+		pl(mod->mode));
 	if (mod->tracked >= 0) {
 		fputs("# HELP tailguard_module_tracked_progs BPF progs the module tracks.\n"
 		      "# TYPE tailguard_module_tracked_progs gauge\n", o);
@@ -548,7 +592,7 @@ static void prom_module(FILE *o, const struct tg_module *mod)
 	for (int i = 0; i < TG_NR_MITIG; i++)
 		if (mod->m[i].present)
 			fprintf(o, "tailguard_mitigation_state{mitigation=\"%s\",state=\"%s\"} 1\n",
-				mod->m[i].name, mod->m[i].state);
+				mod->m[i].name, pl(mod->m[i].state));
 	fputs("# HELP tailguard_mitigation_blocked_total Operations the mitigation refused.\n"
 	      "# TYPE tailguard_mitigation_blocked_total counter\n", o);
 	for (int i = 0; i < TG_NR_MITIG; i++)
@@ -678,7 +722,7 @@ static void out_check(enum tg_fmt fmt, const struct tg_kernel *k, const struct t
 	prom_module(o, mod);
 	fputs("# HELP tailguard_build_info Version of the tailguard CLI.\n"
 	      "# TYPE tailguard_build_info gauge\n", o);
-	fprintf(o, "tailguard_build_info{version=\"%s\",kernel=\"%s\"} 1\n", TG_VERSION, k->release);
+	fprintf(o, "tailguard_build_info{version=\"%s\",kernel=\"%s\"} 1\n", TG_VERSION, pl(k->release));
 	fputs("# HELP tailguard_check_timestamp_seconds When the check ran (Unix time).\n"
 	      "# TYPE tailguard_check_timestamp_seconds gauge\n", o);
 	fprintf(o, "tailguard_check_timestamp_seconds %lld\n", (long long)now);
@@ -833,6 +877,19 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
+	if (!strcmp(cmd, "debug-ids")) {
+		/* lab helper: count live BPF objects (leak check around `check`) */
+		uint32_t id, n[3] = {};
+
+		for (id = 0; !bpf_prog_get_next_id(id, &id);)
+			n[0]++;
+		for (id = 0; !bpf_map_get_next_id(id, &id);)
+			n[1]++;
+		for (id = 0; !bpf_link_get_next_id(id, &id);)
+			n[2]++;
+		printf("progs %u maps %u links %u\n", n[0], n[1], n[2]);
+		return 0;
+	}
 	if (!strcmp(cmd, "status")) {
 		tg_module_read(&mod);
 		out_status(fmt, &mod);

@@ -188,8 +188,21 @@ static void insns_text(char *buf, size_t len, const struct tg_insn *in, int from
 	size_t o = 0;
 
 	buf[0] = 0;
-	for (int i = from; i < to && o + 1 < len; i++)
-		o += snprintf(buf + o, len - o, "%s%s", i > from ? "; " : "", in[i].text);
+	for (int i = from; i < to && o + 1 < len; i++) {
+		const struct tg_insn *x = &in[i];
+
+		/* short jcc/jmp: print the displacement, not a kernel address */
+		if (x->size == 2 && ((x->bytes[0] >= 0x70 && x->bytes[0] <= 0x7f) ||
+				     x->bytes[0] == 0xeb)) {
+			char mn[16];
+
+			sscanf(x->text, "%15s", mn);
+			o += snprintf(buf + o, len - o, "%s%s %+d", i > from ? "; " : "", mn,
+				      (int8_t)x->bytes[1]);
+		} else {
+			o += snprintf(buf + o, len - o, "%s%s", i > from ? "; " : "", x->text);
+		}
+	}
 	if (o >= len && len > 4)
 		strcpy(buf + len - 4, "...");
 }
@@ -258,6 +271,54 @@ static int upd(int map_fd, uint32_t key, int prog_fd)
 	return 0;
 }
 
+/*
+ * d6083f040d5d's attach-side rules, with the TC target prog tg_tc_entry,
+ * a fresh 1-slot prog_array and the TC-targeted EXT prog tg_ext_tc (which
+ * has no tail call and is never put into any array while attached):
+ *   1. tg_tc_entry in the array, attach tg_ext_tc to it: EBUSY when fixed;
+ *   2. tg_ext_tc attached, tg_tc_entry into the array:   EBUSY when fixed.
+ * On an unfixed kernel both succeed; nothing is ever run, and links and
+ * slots are undone at once.  This is the loop's real precondition (a prog
+ * both extended and a prog_array member); the EXT-into-array EINVAL alone
+ * is only the public detector's proxy.
+ */
+static void probe_ebusy(struct tg_freplace_probe *p, struct tg_targets *t, struct tg_ext *e)
+{
+	int tgt = bpf_program__fd(t->progs.tg_tc_entry);
+	struct bpf_link *l;
+	uint32_t key = 0;
+	int arr, err;
+
+	arr = bpf_map_create(BPF_MAP_TYPE_PROG_ARRAY, "tg_probe_arr", 4, 4, 1, NULL);
+	if (arr < 0) {
+		setwhat(p->attach_what, sizeof(p->attach_what), "creating a prog_array: %s",
+			errname(errno));
+		return;
+	}
+	err = upd(arr, 0, tgt);
+	if (err) {
+		setwhat(p->attach_what, sizeof(p->attach_what),
+			"TC prog into an empty prog_array: %s", errname(err));
+		goto out;
+	}
+	l = bpf_program__attach_freplace(e->progs.tg_ext_tc, tgt, "tg_tc_sub");
+	p->e_attach_member = l ? 0 : errno;
+	bpf_link__destroy(l);
+	bpf_map_delete_elem(arr, &key);
+
+	l = bpf_program__attach_freplace(e->progs.tg_ext_tc, tgt, "tg_tc_sub");
+	if (!l) {
+		setwhat(p->attach_what, sizeof(p->attach_what),
+			"attaching freplace to a prog outside any prog_array: %s", errname(errno));
+		goto out;
+	}
+	p->e_member_extended = upd(arr, 0, tgt);
+	bpf_map_delete_elem(arr, &key);
+	bpf_link__destroy(l);
+out:
+	close(arr);
+}
+
 void tg_probe_freplace(struct tg_freplace_probe *p)
 {
 	struct tg_targets *t = NULL;
@@ -266,6 +327,7 @@ void tg_probe_freplace(struct tg_freplace_probe *p)
 
 	memset(p, 0, sizeof(*p));
 	p->e_ext_xdp = p->e_xdp = p->e_ext_tc = -1;
+	p->e_attach_member = p->e_member_extended = -1;
 
 	tg_log_reset();
 	t = tg_targets__open();
@@ -321,6 +383,15 @@ void tg_probe_freplace(struct tg_freplace_probe *p)
 	p->e_ext_xdp = upd(map_fd, 0, bpf_program__fd(e->progs.tg_ext_xdp));
 	p->e_xdp = upd(map_fd, 1, bpf_program__fd(t->progs.tg_xdp_entry));
 	p->e_ext_tc = upd(map_fd, 1, bpf_program__fd(e->progs.tg_ext_tc));
+	if (p->e_xdp == 0) {
+		uint32_t one = 1;
+
+		/* never attach an EXT prog that sits in a prog_array */
+		bpf_map_delete_elem(map_fd, &one);
+		probe_ebusy(p, t, e);
+	}
+	else
+		setwhat(p->attach_what, sizeof(p->attach_what), "not run: owner type raw EXT");
 out:
 	tg_ext__destroy(e);
 	tg_targets__destroy(t);

@@ -51,7 +51,7 @@ struct tg_issue {
 struct tg_mitig {
 	const char *name;	/* freplace_panic, freplace_loop */
 	bool present;
-	char state[32];		/* armed, fixed-in-kernel, not-applicable, disabled */
+	char state[64];		/* armed, fixed-in-kernel, not-applicable, disabled */
 	int enabled;		/* -1 unknown */
 	long long blocked;	/* -1 unknown */
 	long long audited;
@@ -60,7 +60,7 @@ struct tg_mitig {
 struct tg_module {
 	bool loaded;
 	char version[64];
-	char mode[16];		/* enforce, audit, off */
+	char mode[64];		/* enforce, audit, off */
 	long long tracked;	/* -1 unknown */
 	struct tg_mitig m[TG_NR_MITIG];
 };
@@ -101,6 +101,10 @@ struct tg_freplace_probe {
 	int e_ext_xdp;		/* slot 0 <- XDP-targeted EXT prog: 0 or errno */
 	int e_xdp;		/* slot 1 <- XDP prog */
 	int e_ext_tc;		/* slot 1 <- TC-targeted EXT prog */
+	/* d6083f040d5d's EBUSY rules (TC target, fresh SCHED_CLS prog_array) */
+	int e_attach_member;	/* attach freplace to a prog_array member */
+	int e_member_extended;	/* extended prog into a prog_array */
+	char attach_what[120];	/* why the attach probes did not run */
 };
 
 struct tg_jit_probe {
