@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * One API over the kernels tailguard supports.  Every switch below comes from
+ * a build-time probe of the target's headers (src/probe.sh writes
+ * tg_features.h), never from LINUX_VERSION_CODE: Debian and stable backport.
+ */
+#ifndef TG_COMPAT_H
+#define TG_COMPAT_H
+
+#include <linux/ftrace.h>
+#include <linux/ptrace.h>
+#include "tg_features.h"
+
+#ifdef TG_HAVE_RECURSION_TRYLOCK
+#include <linux/trace_recursion.h>
+#endif
+
+/* ftrace callback argument: struct ftrace_regs since 5.11, pt_regs before. */
+#ifdef TG_HAVE_FTRACE_REGS
+typedef struct ftrace_regs tg_fregs_t;
+static __always_inline struct pt_regs *tg_ftrace_regs(tg_fregs_t *fregs)
+{
+	/* non-NULL because every tailguard ops has FTRACE_OPS_FL_SAVE_REGS */
+	return ftrace_get_regs(fregs);
+}
+#else
+typedef struct pt_regs tg_fregs_t;
+static __always_inline struct pt_regs *tg_ftrace_regs(tg_fregs_t *regs)
+{
+	return regs;
+}
+#endif
+
+/*
+ * Recursion protection.  5.11 reversed the meaning of the ops flag
+ * (RECURSION_SAFE "I am safe" became RECURSION "protect me"); take the
+ * trylock ourselves where it exists, as livepatch does, and otherwise leave
+ * the old flag clear so that ftrace protects the callback.
+ */
+#ifdef TG_HAVE_RECURSION_TRYLOCK
+#define tg_recursion_trylock(ip, pip)	ftrace_test_recursion_trylock(ip, pip)
+#define tg_recursion_unlock(bit)	ftrace_test_recursion_unlock(bit)
+#else
+#define tg_recursion_trylock(ip, pip)	0
+#define tg_recursion_unlock(bit)	do { (void)(bit); } while (0)
+#endif
+
+#ifdef TG_HAVE_FTRACE_PERMANENT
+#define TG_FTRACE_PERMANENT	FTRACE_OPS_FL_PERMANENT
+#else
+#define TG_FTRACE_PERMANENT	0
+#endif
+
+/*
+ * Which generation of the two bugs does this kernel carry?
+ *
+ * Loop (CVE-2024-47794): needs the resolved map-owner type of 1c123c567fb1
+ * (bpf_prog_map_compatible(), every kernel tailguard supports that has it is
+ * >= 6.1.4) and is fixed when bpf_prog_aux has is_extended (d6083f040d5d).
+ *
+ * Panic: resolve_prog_type() dereferencing aux->dst_prog (4a9c7bbe2ed4)
+ * on a kernel whose prog_array check resolves the type (1c123c567fb1).
+ */
+#if defined(TG_HAVE_IS_EXTENDED)
+#define TG_LOOP_BUG	0
+#define TG_LOOP_WHY	"bpf_prog_aux has is_extended: d6083f040d5d is in this kernel"
+#elif defined(TG_HAVE_PROG_MAP_COMPATIBLE)
+#define TG_LOOP_BUG	1
+#define TG_LOOP_WHY	"no is_extended in bpf_prog_aux: CVE-2024-47794 is open"
+#else
+#define TG_LOOP_BUG	0
+#define TG_LOOP_NA	1
+#define TG_LOOP_WHY	"bpf_prog_array_compatible(): the owner type is not resolved, a freplace target cannot share its array"
+#endif
+
+#if defined(TG_RESOLVE_DEREF) && defined(TG_HAVE_PROG_MAP_COMPATIBLE)
+#define TG_PANIC_BUG	1
+#define TG_PANIC_WHY	"resolve_prog_type() dereferences aux->dst_prog, NULL once a freplace is attached"
+#elif defined(TG_RESOLVE_SAVED) || defined(TG_RESOLVE_NULL_CHECKED)
+#define TG_PANIC_BUG	0
+#define TG_PANIC_WHY	"resolve_prog_type() does not dereference aux->dst_prog (f7866c358733/fdad456cbcca)"
+#else
+#define TG_PANIC_BUG	0
+#define TG_PANIC_NA	1
+#define TG_PANIC_WHY	"prog_array updates do not resolve the EXT target type"
+#endif
+
+/* The armed code paths need these; a kernel with a bug but without them is
+ * one tailguard has never seen: refuse to build rather than guess. */
+#if TG_LOOP_BUG || TG_PANIC_BUG
+#if !defined(TG_HAVE_TRAMP_LINK) || !defined(TG_HAVE_TRACING_LINK) || \
+	!defined(TG_HAVE_MAP_CURR_OR_NEXT) || \
+	!defined(TG_HAVE_LINK_CURR_OR_NEXT) || \
+	!defined(TG_HAVE_PUT_PTR_NEED_DEFER)
+#error "tailguard: vulnerable kernel with an unknown BPF layout (see src/probe.sh)"
+#endif
+#endif
+
+/* The loop mitigation's code builds wherever its types exist (6.1, 6.12),
+ * armed or not, so every supported kernel compiles it. */
+#if defined(TG_HAVE_TRAMP_LINK) && defined(TG_HAVE_TRACING_LINK) && \
+	defined(TG_HAVE_MAP_CURR_OR_NEXT) && \
+	defined(TG_HAVE_LINK_CURR_OR_NEXT) && \
+	defined(TG_HAVE_PROG_MAP_COMPATIBLE)
+#define TG_LOOP_CODE	1
+#else
+#define TG_LOOP_CODE	0
+#endif
+
+/* prog_fd_array_put_ptr(): (map, ptr, need_defer) since 20c20bd11a07
+ * (6.1.75, 5.10.209), (ptr) before. */
+#ifdef TG_HAVE_PUT_PTR_NEED_DEFER
+#define TG_PUT_PTR_ARG(regs)	((regs)->si)
+#else
+#define TG_PUT_PTR_ARG(regs)	((regs)->di)
+#endif
+
+/* ENDBR64 (f3 0f 1e fa), the IBT landing pad. */
+#define TG_ENDBR64	0xfa1e0ff3U
+#define TG_ENDBR_SIZE	4
+
+#endif /* TG_COMPAT_H */
