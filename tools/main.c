@@ -388,8 +388,15 @@ static void classify_freplace(const struct tg_kernel *k, const struct tg_module 
 	} else if (btf_fixed) {
 		set(pn, TG_FIXED, "btf",
 		    "BTF: bpf_prog_aux.is_extended present => d6083f040d5d, which postdates f7866c358733/fdad456cbcca");
-	} else if (kt->state == 1) {
+	} else if (kt->state == 1 || kt->state == 2) {
 		set(pn, TG_FIXED, "kernel-text", "%s", kt->ev);
+	} else if (kt->state == 0) {
+		if (tg_module_blocks(mod, "freplace_panic"))
+			set(pn, TG_MITIGATED, "module",
+			    "tailguard blocks EXT progs in prog_arrays (mode=enforce, freplace_panic armed); kernel text: %s",
+			    kt->ev);
+		else
+			set(pn, TG_NOT_FIXED, "kernel-text", "%s", kt->ev);
 	} else if (tg_module_blocks(mod, "freplace_panic")) {
 		set(pn, TG_MITIGATED, "module",
 		    "tailguard blocks EXT progs in prog_arrays (mode=enforce, freplace_panic armed); kernel %s%s",

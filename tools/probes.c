@@ -737,20 +737,70 @@ static void aux_reg_add(x86_reg r)
 		}
 }
 
+struct dinsn {
+	unsigned int id;
+	uint8_t nops;
+	cs_x86_op ops[4];
+};
+
+static bool op_is_reg(const cs_x86_op *op, x86_reg r)
+{
+	return op->type == X86_OP_REG && op->reg == r;
+}
+
+/*
+ * After `mov R, [aux + dst_prog]`: is R NULL-tested (f7866c358733) before
+ * it is dereferenced (4a9c7bbe2ed4: `dst_prog->type` unconditionally)?
+ * Returns 1 tested, 0 dereferenced untested, -1 unknown.
+ */
+static int dst_prog_checked(const struct dinsn *d, int n, int i, x86_reg r)
+{
+	for (int j = i + 1; j < n && j <= i + 8; j++) {
+		const struct dinsn *x = &d[j];
+
+		if ((x->id == X86_INS_TEST && x->nops == 2 && op_is_reg(&x->ops[0], r) &&
+		     op_is_reg(&x->ops[1], r)) ||
+		    (x->id == X86_INS_CMP && x->nops == 2 && op_is_reg(&x->ops[0], r) &&
+		     x->ops[1].type == X86_OP_IMM && x->ops[1].imm == 0))
+			return 1;
+		for (int o = 0; o < x->nops; o++)
+			if (x->ops[o].type == X86_OP_MEM && x->ops[o].mem.base == r)
+				return 0;
+		if (x->nops && op_is_reg(&x->ops[0], r) && x->id != X86_INS_CMP &&
+		    x->id != X86_INS_TEST && x->id != X86_INS_PUSH)
+			return -1;	/* overwritten */
+		if (x->id == X86_INS_JMP || x->id == X86_INS_RET || x->id == X86_INS_CALL)
+			return -1;
+	}
+	return -1;
+}
+
+/*
+ * Read bpf_prog_map_compatible() (which inlines resolve_prog_type()) and
+ * see how it resolves an EXT prog's type, using BTF offsets:
+ *   aux->saved_dst_prog_type             fdad456cbcca (panic fixed)
+ *   aux->dst_prog, NULL-tested           f7866c358733 (panic fixed)
+ *   aux->dst_prog, dereferenced at once  4a9c7bbe2ed4 (panic NOT fixed)
+ * A register "holds fp->aux" after a 64-bit load from [reg + offsetof(
+ * bpf_prog, aux)] until it is written again; only accesses based on such
+ * a register count.  Control flow is ignored: a heuristic, so each result
+ * names what it saw.
+ */
 void tg_probe_ktext(const struct tg_kernel *k, struct tg_ktext_probe *p)
 {
 	static struct tg_insn in[MAX_INSNS];
+	static struct dinsn d[MAX_INSNS];
 	uint64_t start = 0, size = 0;
 	uint8_t *buf = NULL;
 	char why[160];
-	int err, n, saved = 0, dst = 0;
+	int err, n, saved = 0, dst_checked = 0, dst_unchecked = 0, dst_unknown = 0;
 	cs_insn *ci = NULL;
 
 	memset(p, 0, sizeof(*p));
 	p->state = -1;
 	memset(aux_regs, 0, sizeof(aux_regs));	/* X86_REG_INVALID == 0 */
 	if (k->saved_dst_off < 0 || k->dst_prog_off < 0 || k->prog_aux_off < 0) {
-		setwhat(p->ev, sizeof(p->ev), "no BTF offsets of bpf_prog_aux fields");
+		setwhat(p->ev, sizeof(p->ev), "no BTF offsets of bpf_prog/bpf_prog_aux fields");
 		return;
 	}
 	err = ksym_range("bpf_prog_map_compatible", &start, &size);
@@ -777,24 +827,24 @@ void tg_probe_ktext(const struct tg_kernel *k, struct tg_ktext_probe *p)
 	ci = cs_malloc(tg_cs);
 	if (!ci)
 		goto out;
-	/*
-	 * Re-decode with operand details.  A register counts as "holds
-	 * fp->aux" after a 64-bit load from [reg + offsetof(bpf_prog, aux)]
-	 * and until it is written again; only accesses based on such a
-	 * register are matched (control flow is ignored: a heuristic).
-	 */
 	for (int i = 0; i < n; i++) {
 		const uint8_t *c = in[i].bytes;
 		size_t l = in[i].size;
 		uint64_t a = in[i].addr;
-		cs_x86 *x;
-		const char *mark = "";
 
+		memset(&d[i], 0, sizeof(d[i]));
 		if (!cs_disasm_iter(tg_cs, &c, &l, &a, ci) || !ci->detail)
 			continue;
-		x = &ci->detail->x86;
-		for (int j = 0; j < x->op_count; j++) {
-			const cs_x86_op *op = &x->operands[j];
+		d[i].id = ci->id;
+		d[i].nops = ci->detail->x86.op_count > 4 ? 4 : ci->detail->x86.op_count;
+		memcpy(d[i].ops, ci->detail->x86.operands, d[i].nops * sizeof(cs_x86_op));
+	}
+	for (int i = 0; i < n; i++) {
+		const struct dinsn *x = &d[i];
+		const char *mark = "";
+
+		for (int j = 0; j < x->nops; j++) {
+			const cs_x86_op *op = &x->ops[j];
 
 			if (op->type != X86_OP_MEM || !aux_reg_has(op->mem.base))
 				continue;
@@ -802,20 +852,31 @@ void tg_probe_ktext(const struct tg_kernel *k, struct tg_ktext_probe *p)
 				saved++;
 				mark = "   <- aux->saved_dst_prog_type";
 			}
-			if (op->mem.disp == k->dst_prog_off && op->size == 8) {
-				dst++;
-				mark = "   <- aux->dst_prog";
+			if (op->mem.disp == k->dst_prog_off && op->size == 8 && j == 1 &&
+			    x->id == X86_INS_MOV && x->ops[0].type == X86_OP_REG) {
+				switch (dst_prog_checked(d, n, i, x->ops[0].reg)) {
+				case 1:
+					dst_checked++;
+					mark = "   <- aux->dst_prog, NULL-tested";
+					break;
+				case 0:
+					dst_unchecked++;
+					mark = "   <- aux->dst_prog, dereferenced untested";
+					break;
+				default:
+					dst_unknown++;
+					mark = "   <- aux->dst_prog";
+				}
 			}
 		}
-		if (x->op_count >= 1 && x->operands[0].type == X86_OP_REG &&
-		    ci->id != X86_INS_CMP && ci->id != X86_INS_TEST && ci->id != X86_INS_PUSH) {
-			x86_reg dreg = x->operands[0].reg;
+		if (x->nops >= 1 && x->ops[0].type == X86_OP_REG && x->id != X86_INS_CMP &&
+		    x->id != X86_INS_TEST && x->id != X86_INS_PUSH) {
+			x86_reg dreg = x->ops[0].reg;
 
 			aux_reg_del(dreg);
-			if (ci->id == X86_INS_MOV && x->op_count == 2 &&
-			    x->operands[1].type == X86_OP_MEM && x->operands[1].size == 8 &&
-			    x->operands[1].mem.disp == k->prog_aux_off &&
-			    x->operands[1].mem.index == X86_REG_INVALID) {
+			if (x->id == X86_INS_MOV && x->nops == 2 && x->ops[1].type == X86_OP_MEM &&
+			    x->ops[1].size == 8 && x->ops[1].mem.disp == k->prog_aux_off &&
+			    x->ops[1].mem.index == X86_REG_INVALID) {
 				aux_reg_add(dreg);
 				if (!*mark)
 					mark = "   <- fp->aux";
@@ -825,19 +886,25 @@ void tg_probe_ktext(const struct tg_kernel *k, struct tg_ktext_probe *p)
 			fprintf(stderr, "ktext: %#llx: %s%s\n", (unsigned long long)in[i].addr,
 				in[i].text, mark);
 	}
-	if (saved) {
+	if (saved && !dst_unchecked) {
 		p->state = 1;
 		setwhat(p->ev, sizeof(p->ev),
-			"bpf_prog_map_compatible() reads bpf_prog_aux.saved_dst_prog_type (+%#lx, BTF): fdad456cbcca present",
+			"bpf_prog_map_compatible() reads bpf_prog_aux.saved_dst_prog_type (+%#lx): fdad456cbcca present",
 			k->saved_dst_off);
-	} else if (dst) {
+	} else if (dst_checked && !dst_unchecked) {
+		p->state = 2;
+		setwhat(p->ev, sizeof(p->ev),
+			"bpf_prog_map_compatible() NULL-tests bpf_prog_aux.dst_prog (+%#lx): f7866c358733 present, fdad456cbcca absent",
+			k->dst_prog_off);
+	} else if (dst_unchecked && !saved && !dst_checked) {
 		p->state = 0;
 		setwhat(p->ev, sizeof(p->ev),
-			"bpf_prog_map_compatible() follows bpf_prog_aux.dst_prog (+%#lx, BTF), not saved_dst_prog_type",
+			"bpf_prog_map_compatible() dereferences bpf_prog_aux.dst_prog (+%#lx) without a NULL test: f7866c358733 absent",
 			k->dst_prog_off);
 	} else {
 		setwhat(p->ev, sizeof(p->ev),
-			"bpf_prog_map_compatible(): neither dst_prog nor saved_dst_prog_type access recognised");
+			"bpf_prog_map_compatible(): resolve_prog_type() pattern not recognised (saved %d, dst_prog tested %d/untested %d/unclear %d)",
+			saved, dst_checked, dst_unchecked, dst_unknown);
 	}
 out:
 	if (ci)

@@ -122,7 +122,7 @@ struct tg_jit_probe {
 };
 
 struct tg_ktext_probe {
-	int state;		/* 1 saved_dst_prog_type read, 0 dst_prog read only, -1 unknown */
+	int state;		/* 1 fdad456cbcca, 2 f7866c358733 only, 0 neither (bug), -1 unknown */
 	char ev[200];
 };
 
