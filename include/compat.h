@@ -51,6 +51,17 @@ static __always_inline struct pt_regs *tg_ftrace_regs(tg_fregs_t *regs)
 #define TG_FTRACE_PERMANENT	0
 #endif
 
+/* Drop an unregistered ops' filter: ftrace_free_filter() is exported since
+ * 5.19; before, an empty reset frees the hash all the same. */
+static inline void tg_ftrace_free_filter(struct ftrace_ops *ops)
+{
+#ifdef TG_HAVE_FTRACE_FREE_FILTER
+	ftrace_free_filter(ops);
+#else
+	ftrace_set_filter(ops, NULL, 0, 1);
+#endif
+}
+
 /*
  * Which generation of the two bugs does this kernel carry?
  *

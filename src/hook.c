@@ -137,7 +137,7 @@ static notrace int tg_hook_register(struct tg_hook *hook)
 		       ret == -EBUSY ?
 		       "already modified by another IPMODIFY user (a livepatch?) or ftrace disabled" :
 		       "ftrace registration failed", ret);
-		ftrace_free_filter(&hook->ops);
+		tg_ftrace_free_filter(&hook->ops);
 		return ret;
 	}
 	hook->registered = true;
@@ -150,7 +150,7 @@ static notrace void tg_hook_unregister(struct tg_hook *hook)
 		return;
 	/* klp order: stop the calls, then drop the filter */
 	unregister_ftrace_function(&hook->ops);
-	ftrace_free_filter(&hook->ops);
+	tg_ftrace_free_filter(&hook->ops);
 	hook->registered = false;
 }
 
@@ -250,5 +250,6 @@ notrace int tg_hook_selftest(void)
 		       got, atomic_read(&tg_selftest_entries));
 		return -ENODEV;
 	}
+	pr_info("self-test passed: ftrace redirect works\n");
 	return 0;
 }

@@ -5,6 +5,7 @@
  * lack the upstream fixes.  Module init/exit, parameters, policy, banner.
  */
 #include <linux/bpf.h>
+#include <linux/filter.h>
 #include <linux/fs.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>

@@ -19,6 +19,7 @@
  *    foresee.  It never calls into the kernel (IBT-safe by construction).
  */
 #include <linux/bpf.h>
+#include <linux/filter.h>
 #include <linux/bpf_verifier.h>
 #include "compat.h"
 #include "hook.h"

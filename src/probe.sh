@@ -27,6 +27,7 @@ bpf=$(hdr include/linux/bpf.h)
 ver=$(hdr include/linux/bpf_verifier.h)
 ftr=$(hdr include/linux/ftrace.h)
 rec=$(hdr include/linux/trace_recursion.h)
+sym=$(hdr Module.symvers)
 
 tmp=$out.tmp.$$
 {
@@ -83,6 +84,9 @@ tmp=$out.tmp.$$
 		def TG_HAVE_RECURSION_TRYLOCK "ftrace_test_recursion_trylock(ip, parent_ip) (5.11)"
 	grep -q 'FTRACE_OPS_FL_PERMANENT' "$ftr" &&
 		def TG_HAVE_FTRACE_PERMANENT "FTRACE_OPS_FL_PERMANENT (5.5)"
+	# Exported symbols (Module.symvers of the target build tree).
+	grep -q '	ftrace_free_filter	' "$sym" &&
+		def TG_HAVE_FTRACE_FREE_FILTER "ftrace_free_filter() exported (5.19)"
 	echo "#endif"
 } >"$tmp"
 

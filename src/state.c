@@ -14,6 +14,7 @@
  * callbacks, and older kernels update prog arrays under rcu_read_lock().
  */
 #include <linux/bpf.h>
+#include <linux/filter.h>
 #include <linux/hashtable.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
