@@ -296,6 +296,51 @@ static int panic_by_version(const struct tg_kernel *k)
 
 /* ---- classification ------------------------------------------------------- */
 
+/* panic (f7866c358733 / fdad456cbcca): never triggered */
+static void classify_panic(const struct tg_kernel *k, const struct tg_module *mod,
+			   const struct tg_ktext_probe *kt, bool raw_owner)
+{
+	struct tg_issue *pn = &issues[TG_I_FREPLACE_PANIC];
+	bool btf_fixed = k->is_extended && k->member_cnt;
+	char vt[96];
+	int vs;
+
+	ver_text(k, vt, sizeof(vt));
+	vs = panic_by_version(k);
+	if (raw_owner) {
+		set(pn, TG_NOT_EXISTS, "probe",
+		    "probe: prog_array owner type is raw EXT (pre-1c123c567fb1): prog_array updates never resolve an EXT prog's target");
+	} else if (btf_fixed) {
+		set(pn, TG_FIXED, "btf",
+		    "BTF: bpf_prog_aux.is_extended present => d6083f040d5d, which postdates f7866c358733/fdad456cbcca");
+	} else if (kt->state == 1 || kt->state == 2) {
+		set(pn, TG_FIXED, "kernel-text", "%s", kt->ev);
+	} else if (kt->state == 0) {
+		if (tg_module_blocks(mod, "freplace_panic"))
+			set(pn, TG_MITIGATED, "module",
+			    "tailguard blocks EXT progs in prog_arrays (mode=enforce, freplace_panic armed); kernel text: %s",
+			    kt->ev);
+		else
+			set(pn, TG_NOT_FIXED, "kernel-text", "%s", kt->ev);
+	} else if (tg_module_blocks(mod, "freplace_panic")) {
+		set(pn, TG_MITIGATED, "module",
+		    "tailguard blocks EXT progs in prog_arrays (mode=enforce, freplace_panic armed); kernel %s%s",
+		    vt, vs == TG_FIXED ? " suggests fixed (version, weak)" : "");
+	} else if (module_says_fixed(mod, "freplace_panic")) {
+		set(pn, TG_FIXED, "module", "tailguard reports freplace_panic fixed-in-kernel");
+	} else if (vs == TG_FIXED) {
+		set(pn, TG_FIXED, "version",
+		    "kernel %s >= 6.1.103/v6.11 (version only, weak signal; %s)", vt, kt->ev);
+	} else if (vs == TG_NOT_FIXED) {
+		set(pn, TG_NOT_FIXED, "version",
+		    "kernel %s in 6.1.4..6.1.102 (version only, weak signal; not probed: it would crash)", vt);
+	} else {
+		set(pn, TG_CANNOT_DETECT, "none",
+		    "no safe signal: kernel %s; %s (a behavioural probe would crash an unfixed kernel)",
+		    vt, kt->ev);
+	}
+}
+
 static void classify_freplace(const struct tg_kernel *k, const struct tg_module *mod,
 			      const struct tg_freplace_probe *fp, const struct tg_ktext_probe *kt)
 {
@@ -304,24 +349,28 @@ static void classify_freplace(const struct tg_kernel *k, const struct tg_module 
 	struct tg_issue *lp = &issues[TG_I_FREPLACE_LOOP];
 	bool btf_fixed = k->is_extended && k->member_cnt;
 	bool raw_owner, refused;
-	char vt[96], rules[200];
-	int vs;
+	char rules[200];
 
 	if (fp->err) {
-		if (fp->no_ext) {
-			set(tc, TG_NOT_EXISTS, "probe", "no freplace (BPF_PROG_TYPE_EXT) support: %s", fp->what);
-			set(pn, TG_NOT_EXISTS, "probe", "no freplace (BPF_PROG_TYPE_EXT) support");
-			set(lp, TG_NOT_EXISTS, "probe", "no freplace (BPF_PROG_TYPE_EXT) support");
+		/* BPF_PROG_TYPE_EXT came with v5.6 (be8704ff07d2) */
+		if (k->ver[0] && KV(k->ver[0], k->ver[1], k->ver[2]) < KV(5, 6, 0)) {
+			set(tc, TG_NOT_EXISTS, "probe", "kernel < 5.6 has no freplace: %s", fp->what);
+			set(pn, TG_NOT_EXISTS, "probe", "kernel < 5.6 has no freplace: %s", fp->what);
+			set(lp, TG_NOT_EXISTS, "probe", "kernel < 5.6 has no freplace: %s", fp->what);
 			return;
 		}
-		set(tc, TG_CANNOT_DETECT, "none", "probe failed: %s", fp->what);
-		if (btf_fixed) {
-			set(pn, TG_FIXED, "btf", "BTF: bpf_prog_aux.is_extended present (d6083f040d5d, later than f7866c358733/fdad456cbcca)");
-			set(lp, TG_FIXED, "btf", "BTF: bpf_prog_aux.is_extended and prog_array_member_cnt present");
-		} else {
-			set(pn, TG_CANNOT_DETECT, "none", "probe failed: %s", fp->what);
-			set(lp, TG_CANNOT_DETECT, "none", "probe failed: %s", fp->what);
-		}
+		set(tc, TG_CANNOT_DETECT, "none", "probe failed: %s%s", fp->what,
+		    k->jit_enable == 0 ? " (BPF JIT disabled: freplace needs it)" : "");
+		if (btf_fixed)
+			set(lp, TG_FIXED, "btf",
+			    "BTF: bpf_prog_aux.is_extended and prog_array_member_cnt present (probe failed: %s)",
+			    fp->what);
+		else
+			set(lp, TG_CANNOT_DETECT, "none", "probe failed: %s%s; BTF: %s", fp->what,
+			    k->jit_enable == 0 ? " (BPF JIT disabled: freplace needs it)" : "",
+			    !k->aux_found ? "unavailable" :
+			    "no bpf_prog_aux.is_extended (d6083f040d5d adds it)");
+		classify_panic(k, mod, kt, false);
 		return;
 	}
 
@@ -379,41 +428,7 @@ static void classify_freplace(const struct tg_kernel *k, const struct tg_module 
 		    fp->attach_what[0] ? "; " : "", fp->attach_what);
 	}
 
-	/* -- panic (f7866c358733 / fdad456cbcca): never triggered -- */
-	ver_text(k, vt, sizeof(vt));
-	vs = panic_by_version(k);
-	if (raw_owner) {
-		set(pn, TG_NOT_EXISTS, "probe",
-		    "probe: prog_array owner type is raw EXT (pre-1c123c567fb1): prog_array updates never resolve an EXT prog's target");
-	} else if (btf_fixed) {
-		set(pn, TG_FIXED, "btf",
-		    "BTF: bpf_prog_aux.is_extended present => d6083f040d5d, which postdates f7866c358733/fdad456cbcca");
-	} else if (kt->state == 1 || kt->state == 2) {
-		set(pn, TG_FIXED, "kernel-text", "%s", kt->ev);
-	} else if (kt->state == 0) {
-		if (tg_module_blocks(mod, "freplace_panic"))
-			set(pn, TG_MITIGATED, "module",
-			    "tailguard blocks EXT progs in prog_arrays (mode=enforce, freplace_panic armed); kernel text: %s",
-			    kt->ev);
-		else
-			set(pn, TG_NOT_FIXED, "kernel-text", "%s", kt->ev);
-	} else if (tg_module_blocks(mod, "freplace_panic")) {
-		set(pn, TG_MITIGATED, "module",
-		    "tailguard blocks EXT progs in prog_arrays (mode=enforce, freplace_panic armed); kernel %s%s",
-		    vt, vs == TG_FIXED ? " suggests fixed (version, weak)" : "");
-	} else if (module_says_fixed(mod, "freplace_panic")) {
-		set(pn, TG_FIXED, "module", "tailguard reports freplace_panic fixed-in-kernel");
-	} else if (vs == TG_FIXED) {
-		set(pn, TG_FIXED, "version",
-		    "kernel %s >= 6.1.103/v6.11 (version only, weak signal; %s)", vt, kt->ev);
-	} else if (vs == TG_NOT_FIXED) {
-		set(pn, TG_NOT_FIXED, "version",
-		    "kernel %s in 6.1.4..6.1.102 (version only, weak signal; not probed: it would crash)", vt);
-	} else {
-		set(pn, TG_CANNOT_DETECT, "none",
-		    "no safe signal: kernel %s; %s (a behavioural probe would crash an unfixed kernel)",
-		    vt, kt->ev);
-	}
+	classify_panic(k, mod, kt, raw_owner);
 }
 
 static void classify_jit(const struct tg_kernel *k, const struct tg_jit_probe *jp)

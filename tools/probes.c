@@ -369,10 +369,6 @@ void tg_probe_freplace(struct tg_freplace_probe *p)
 	err = tg_ext__load(e);
 	if (err) {
 		p->err = err;
-		if (strstr(tg_log_text(), "invalid program type") || err == -EINVAL)
-			p->no_ext = strstr(tg_log_text(), "attach_prog_fd") == NULL &&
-				    strstr(tg_log_text(), "Extension") == NULL &&
-				    strstr(tg_log_text(), "freplace") == NULL;
 		setwhat(p->what, sizeof(p->what), "loading (not attaching) freplace progs: %s",
 			errname(-err));
 		goto out;

@@ -97,7 +97,6 @@ void tg_kernel_btf(struct tg_kernel *k);
 struct tg_freplace_probe {
 	int err;		/* 0: probe ran; else -errno of the setup step */
 	char what[160];		/* which setup step failed */
-	bool no_ext;		/* kernel has no BPF_PROG_TYPE_EXT */
 	int e_ext_xdp;		/* slot 0 <- XDP-targeted EXT prog: 0 or errno */
 	int e_xdp;		/* slot 1 <- XDP prog */
 	int e_ext_tc;		/* slot 1 <- TC-targeted EXT prog */
