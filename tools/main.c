@@ -913,6 +913,10 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(cmd, "status")) {
+		struct stat st;
+
+		if (stat("/sys/kernel", &st))
+			die("sysfs is not mounted on /sys: cannot see the module state");
 		tg_module_read(&mod);
 		out_status(fmt, &mod);
 		return 0;

@@ -221,8 +221,21 @@ int tg_kread_open(char *why, size_t whylen)
 	tg_kr = tg_kread__open_and_load();
 	if (!tg_kr) {
 		err = errno ? errno : EINVAL;
-		if (strstr(tg_log_text(), "locked down") || strstr(tg_log_text(), "lockdown"))
-			setwhat(why, whylen, "bpf_probe_read_kernel unavailable (kernel lockdown)");
+		char ld[128] = "";
+		FILE *f = fopen("/sys/kernel/security/lockdown", "r");
+
+		if (f) {
+			if (!fgets(ld, sizeof(ld), f))
+				ld[0] = 0;
+			fclose(f);
+		}
+		if (strstr(ld, "[integrity]") || strstr(ld, "[confidentiality]"))
+			setwhat(why, whylen, "bpf_probe_read_kernel unavailable: kernel lockdown %.*s",
+				(int)strcspn(ld, "\n"), ld);
+		else if (strstr(tg_log_text(), "bpf_probe_read_kernel") ||
+			 strstr(tg_log_text(), "unknown func"))
+			setwhat(why, whylen,
+				"verifier refused bpf_probe_read_kernel (kernel lockdown=confidentiality?)");
 		else
 			setwhat(why, whylen, "loading the kernel-memory reader failed: %s",
 				errname(err));
