@@ -6,6 +6,10 @@
  *   tg-stress run [-t SECS] [-j THREADS] [-c MIN_CYCLES] [-k KO] [-s SEED]
  *       runs SECS seconds, then on until MIN_CYCLES load/unload cycles are
  *       done (at most 3 x SECS in all)
+ *   tg-stress run -O [-t SECS]
+ *       oracle self-test: never load the module but check as if it
+ *       enforced; on a vulnerable kernel the checks must find violations
+ *       (EXT inserts too: only on kernels without the NULL-deref bug!)
  *   tg-stress badinput [-k KO]
  *   tg-stress faults [-k KO]
  *
@@ -63,10 +67,10 @@
 #define MAXID	(1 << 22)
 
 static struct {
-	int secs, threads, min_cycles;
+	int secs, threads, min_cycles, oracle;
 	const char *ko;
 	unsigned seed;
-} cfg = { 60, 4, 1, "/tailguard.ko", 0 };
+} cfg = { 60, 4, 1, 0, "/tailguard.ko", 0 };
 
 static int nchecks_pass, nchecks_fail;
 
@@ -821,7 +825,13 @@ static int cmd_run(void)
 
 	for (i = 0; i < cfg.threads; i++)
 		pthread_create(&th[i], NULL, worker, (void *)(long)i);
-	pthread_create(&ctl, NULL, control, NULL);
+	if (cfg.oracle) {
+		say("oracle self-test: no module, checking as if it enforced\n");
+		set_enforcing(1);
+		cfg.min_cycles = 0;
+	} else {
+		pthread_create(&ctl, NULL, control, NULL);
+	}
 	end = start + (uint64_t)cfg.secs * 1000000000ull;
 	/* past SECS, go on until MIN_CYCLES load/unload cycles, up to 3x */
 	while (now_ns() < end ||
@@ -840,6 +850,12 @@ static int cmd_run(void)
 		}
 	}
 	stop = 1;
+	if (cfg.oracle) {
+		say("oracle self-test: %ld violations found (a vulnerable kernel must show some)\n",
+		    (long)n_violations);
+		close_all();
+		return n_violations ? 0 : 1;
+	}
 	pthread_join(ctl, NULL);
 	set_enforcing(0);
 	{
@@ -1269,8 +1285,9 @@ int main(int argc, char **argv)
 	int o;
 
 	optind = 2;
-	while ((o = getopt(argc, argv, "t:j:c:k:s:")) != -1) {
+	while ((o = getopt(argc, argv, "t:j:c:k:s:O")) != -1) {
 		switch (o) {
+		case 'O': cfg.oracle = 1; break;
 		case 't': cfg.secs = atoi(optarg); break;
 		case 'j': cfg.threads = atoi(optarg); break;
 		case 'c': cfg.min_cycles = atoi(optarg); break;
