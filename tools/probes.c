@@ -808,6 +808,10 @@ void tg_probe_ktext(const struct tg_kernel *k, struct tg_ktext_probe *p)
 	memset(p, 0, sizeof(*p));
 	p->state = -1;
 	memset(aux_regs, 0, sizeof(aux_regs));	/* X86_REG_INVALID == 0 */
+	if (strcmp(k->machine, "x86_64")) {
+		setwhat(p->ev, sizeof(p->ev), "kernel-text check is x86-64 only");
+		return;
+	}
 	if (k->saved_dst_off < 0 || k->dst_prog_off < 0 || k->prog_aux_off < 0) {
 		setwhat(p->ev, sizeof(p->ev), "no BTF offsets of bpf_prog/bpf_prog_aux fields");
 		return;
