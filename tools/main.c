@@ -905,8 +905,17 @@ int main(int argc, char **argv)
 
 		for (id = 0; !bpf_prog_get_next_id(id, &id);)
 			n[0]++;
-		for (id = 0; !bpf_map_get_next_id(id, &id);)
+		for (id = 0; !bpf_map_get_next_id(id, &id);) {
+			struct bpf_map_info mi = {};
+			uint32_t len = sizeof(mi);
+			int fd = bpf_map_get_fd_by_id(id);
+
 			n[1]++;
+			if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &mi, &len))
+				fprintf(stderr, "map %u: type %u name '%s'\n", id, mi.type, mi.name);
+			if (fd >= 0)
+				close(fd);
+		}
 		for (id = 0; !bpf_link_get_next_id(id, &id);)
 			n[2]++;
 		printf("progs %u maps %u links %u\n", n[0], n[1], n[2]);
