@@ -53,13 +53,13 @@ $(PERF_OUT)/tg-stress: $(PERF_TOP)/tests/stress/tg-stress.c $(PERF_TOP)/tests/be
 	$(PERF_CC) $(PERF_CFLAGS) $< -o $@ $(PERF_LIBS)
 
 bench: $(PERF_OUT)/tg-bench
-	@$(MAKE) --no-print-directory -C $(PERF_TOP) module KVER=$(BENCH_KVER) >/dev/null
+	@$(MAKE) --no-print-directory -C $(PERF_TOP) module KVER=$(BENCH_KVER) >$(PERF_OUT)/module-$(BENCH_KVER).log 2>&1 || { cat $(PERF_OUT)/module-$(BENCH_KVER).log; exit 1; }
 	@$(PERF_TOP)/tests/bench/run-bench -k $(BENCH_KVER) -- $(BENCH_ARGS)
 
 stress-short: $(PERF_OUT)/tg-stress
-	@$(MAKE) --no-print-directory -C $(PERF_TOP) module KVER=$(STRESS_KVER) >/dev/null
+	@$(MAKE) --no-print-directory -C $(PERF_TOP) module KVER=$(STRESS_KVER) >$(PERF_OUT)/module-$(STRESS_KVER).log 2>&1 || { cat $(PERF_OUT)/module-$(STRESS_KVER).log; exit 1; }
 	@$(PERF_TOP)/tests/stress/run-stress -k $(STRESS_KVER) --short -- $(STRESS_ARGS)
 
 stress: $(PERF_OUT)/tg-stress
-	@$(MAKE) --no-print-directory -C $(PERF_TOP) module KVER=$(STRESS_KVER) >/dev/null
+	@$(MAKE) --no-print-directory -C $(PERF_TOP) module KVER=$(STRESS_KVER) >$(PERF_OUT)/module-$(STRESS_KVER).log 2>&1 || { cat $(PERF_OUT)/module-$(STRESS_KVER).log; exit 1; }
 	@$(PERF_TOP)/tests/stress/run-stress -k $(STRESS_KVER) --long -- $(STRESS_ARGS)

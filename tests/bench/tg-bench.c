@@ -331,7 +331,8 @@ static double med(int ph, int b)
 static uint64_t wo[NB][MAXR + 1], w[NB][MAXR];
 static int nrounds;
 
-static double ratio(int b)
+/* q: 0.5 median, 0.25 / 0.75 the quartiles of the per-round ratios */
+static double ratio_q(int b, double q)
 {
 	uint64_t rr[MAXR];
 	int r, n = 0;
@@ -342,7 +343,17 @@ static double ratio(int b)
 		if (base > 0 && w[b][r])
 			rr[n++] = (uint64_t)(w[b][r] / base * 1e6);
 	}
-	return n ? median_u64(rr, n) / 1e6 : 0;
+	if (!n)
+		return 0;
+	if (q == 0.5)
+		return median_u64(rr, n) / 1e6;
+	qsort(rr, n, sizeof(*rr), cmp_u64);
+	return rr[(int)(q * (n - 1) + 0.5)] / 1e6;
+}
+
+static double ratio(int b)
+{
+	return ratio_q(b, 0.5);
 }
 
 static void print_table(void)
@@ -350,8 +361,8 @@ static void print_table(void)
 	int b;
 
 	out("\n");
-	out("%-36s %12s %12s %12s %12s %7s\n", "figure (median ns/op)", "bare",
-	    "armed", "after", "without", "ratio");
+	out("%-36s %12s %12s %12s %12s %7s  %s\n", "figure (median ns/op)", "bare",
+	    "armed", "after", "without", "ratio", "(quartiles of the per-round ratios)");
 	for (b = 0; b < NB; b++) {
 		uint64_t tmp[MAXR];
 		double bare, after;
@@ -360,8 +371,9 @@ static void print_table(void)
 		bare = median_u64(tmp, nsamp[PH_BARE][b]);
 		memcpy(tmp, samp[PH_AFTER][b], sizeof(tmp));
 		after = median_u64(tmp, nsamp[PH_AFTER][b]);
-		out("%-36s %12.0f %12.0f %12.0f %12.0f %7.3f%s\n", bname[b], bare,
-		    med(PH_ARMED, b), after, med(PH_BARE, b), ratio(b),
+		out("%-36s %12.0f %12.0f %12.0f %12.0f %7.3f  (%.3f .. %.3f)%s\n",
+		    bname[b], bare, med(PH_ARMED, b), after, med(PH_BARE, b),
+		    ratio(b), ratio_q(b, 0.25), ratio_q(b, 0.75),
 		    errors[b] ? "  (errors!)" : "");
 	}
 	{
