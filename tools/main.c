@@ -309,7 +309,7 @@ static void classify_panic(const struct tg_kernel *k, const struct tg_module *mo
 	vs = panic_by_version(k);
 	if (raw_owner) {
 		set(pn, TG_NOT_EXISTS, "probe",
-		    "probe: prog_array owner type is raw EXT (pre-1c123c567fb1): prog_array updates never resolve an EXT prog's target");
+		    "prog_array owner type is raw EXT (pre-1c123c567fb1): prog_array updates never resolve an EXT prog's target");
 	} else if (btf_fixed) {
 		set(pn, TG_FIXED, "btf",
 		    "BTF: bpf_prog_aux.is_extended present => d6083f040d5d, which postdates f7866c358733/fdad456cbcca");
@@ -354,9 +354,9 @@ static void classify_freplace(const struct tg_kernel *k, const struct tg_module 
 	if (fp->err) {
 		/* BPF_PROG_TYPE_EXT came with v5.6 (be8704ff07d2) */
 		if (k->ver[0] && KV(k->ver[0], k->ver[1], k->ver[2]) < KV(5, 6, 0)) {
-			set(tc, TG_NOT_EXISTS, "probe", "kernel < 5.6 has no freplace: %s", fp->what);
-			set(pn, TG_NOT_EXISTS, "probe", "kernel < 5.6 has no freplace: %s", fp->what);
-			set(lp, TG_NOT_EXISTS, "probe", "kernel < 5.6 has no freplace: %s", fp->what);
+			set(tc, TG_NOT_EXISTS, "version", "kernel < 5.6 has no freplace: %s", fp->what);
+			set(pn, TG_NOT_EXISTS, "version", "kernel < 5.6 has no freplace: %s", fp->what);
+			set(lp, TG_NOT_EXISTS, "version", "kernel < 5.6 has no freplace: %s", fp->what);
 			return;
 		}
 		set(tc, TG_CANNOT_DETECT, "none", "probe failed: %s%s", fp->what,
@@ -380,17 +380,17 @@ static void classify_freplace(const struct tg_kernel *k, const struct tg_module 
 	/* -- invalid tailcallee (1c123c567fb1) -- */
 	if (raw_owner)
 		set(tc, TG_NOT_FIXED, "probe",
-		    "probe: freplace-owned prog_array has owner type EXT (XDP prog: EINVAL), TC-targeted EXT prog: %s",
+		    "freplace-owned prog_array has owner type EXT (XDP prog: EINVAL), TC-targeted EXT prog: %s",
 		    errname(fp->e_ext_tc));
 	else if (fp->e_xdp == 0 && fp->e_ext_tc == EINVAL)
 		set(tc, TG_FIXED, "probe",
-		    "probe: TC-targeted EXT prog into an XDP-owned prog_array: EINVAL");
+		    "TC-targeted EXT prog into an XDP-owned prog_array: EINVAL");
 	else if (fp->e_ext_tc == 0)
 		set(tc, TG_NOT_FIXED, "probe",
-		    "probe: TC-targeted EXT prog accepted into an XDP-owned prog_array");
+		    "TC-targeted EXT prog accepted into an XDP-owned prog_array");
 	else
 		set(tc, TG_CANNOT_DETECT, "probe",
-		    "probe: unexpected errnos: XDP prog %s, TC-targeted EXT prog %s",
+		    "unexpected errnos: XDP prog %s, TC-targeted EXT prog %s",
 		    errname(fp->e_xdp), errname(fp->e_ext_tc));
 
 	/* -- loop caused by freplace (d6083f040d5d) -- */
@@ -401,9 +401,9 @@ static void classify_freplace(const struct tg_kernel *k, const struct tg_module 
 		  fp->e_member_extended == EBUSY;
 	if (raw_owner) {
 		set(lp, TG_NOT_EXISTS, "probe",
-		    "probe: prog_array owner type is raw EXT (pre-1c123c567fb1): freplace target cannot enter its freplace's array");
+		    "prog_array owner type is raw EXT (pre-1c123c567fb1): freplace target cannot enter its freplace's array");
 	} else if (fp->e_ext_xdp == 0 || fp->e_attach_member == 0 || fp->e_member_extended == 0) {
-		set(lp, TG_NOT_FIXED, "probe", "probe: %s (fixed: EINVAL, EBUSY, EBUSY)%s", rules,
+		set(lp, TG_NOT_FIXED, "probe", "%s (fixed: EINVAL, EBUSY, EBUSY)%s", rules,
 		    tg_module_blocks(mod, "freplace_loop") ? "; tailguard is armed but let it through" : "");
 	} else if (refused) {
 		if (btf_fixed)
@@ -416,7 +416,7 @@ static void classify_freplace(const struct tg_kernel *k, const struct tg_module 
 		else if (module_says_fixed(mod, "freplace_loop"))
 			set(lp, TG_FIXED, "module", "probe: %s; tailguard reports fixed-in-kernel", rules);
 		else
-			set(lp, TG_FIXED, "probe", "probe: %s%s", rules,
+			set(lp, TG_FIXED, "probe", "%s%s", rules,
 			    k->aux_found ? " (but BTF lacks bpf_prog_aux.is_extended)" : "");
 	} else if (fp->e_ext_xdp == EINVAL && btf_fixed) {
 		/* the EBUSY probes could not run; the EINVAL and BTF agree */
@@ -424,7 +424,7 @@ static void classify_freplace(const struct tg_kernel *k, const struct tg_module 
 		    "BTF: bpf_prog_aux.is_extended present; probe: EXT prog into prog_array: EINVAL (attach probes: %s)",
 		    fp->attach_what[0] ? fp->attach_what : rules);
 	} else {
-		set(lp, TG_CANNOT_DETECT, "probe", "probe: %s%s%s", rules,
+		set(lp, TG_CANNOT_DETECT, "probe", "%s%s%s", rules,
 		    fp->attach_what[0] ? "; " : "", fp->attach_what);
 	}
 
