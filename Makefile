@@ -83,5 +83,6 @@ clean:
 -include $(TOP)/tools/tools.mk
 -include $(TOP)/scripts/lab.mk
 -include $(TOP)/packaging/packaging.mk
+-include $(TOP)/tests/perf.mk
 
 endif
