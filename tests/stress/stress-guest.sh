@@ -22,6 +22,29 @@ fi
 echo 4 >/proc/sys/kernel/printk || true
 
 tg-stress badinput || true
+# The CLI (build/tailguard, when built) fed bad arguments: each must exit
+# non-zero with a message on stderr and change nothing in the module.
+if command -v tailguard >/dev/null && insmod /tailguard.ko 2>/dev/null; then
+	snap() { for f in /sys/kernel/tailguard/mode /sys/kernel/tailguard/mitigations/*/enabled; do
+		printf '%s=%s ' "$f" "$(cat "$f")"; done; }
+	before=$(snap)
+	for args in "" "bogus" "--nosuch" "status extra" "--format=xml status" \
+		"--format" "check --format=" "--json --format=text status" \
+		"status $(head -c 3000 /dev/zero | tr '\0' x)"; do
+		rc=0
+		# shellcheck disable=SC2086
+		tailguard $args >/tmp/cli.out 2>/tmp/cli.err || rc=$?
+		after=$(snap)
+		short=$(printf '%.40s' "$args")
+		if [ "$rc" != 0 ] && [ -s /tmp/cli.err ] && [ "$before" = "$after" ]; then
+			echo "TG-CHECK PASS badinput-cli '$short': exit $rc, $(head -n1 /tmp/cli.err | cut -c1-80)"
+		else
+			echo "TG-CHECK FAIL badinput-cli '$short': exit $rc, stderr $(wc -c </tmp/cli.err) bytes, state changed: $([ "$before" = "$after" ] && echo no || echo yes)"
+		fi
+	done
+	rmmod tailguard || true
+fi
+
 tg-stress run -t "$secs" -c "$cycles" -j "$threads" $STRESS_ARGS || true
 tg-stress faults || true
 
