@@ -44,8 +44,8 @@ struct tg_mitigation {
 	enum tg_avail avail;
 	const char *why;
 	bool enabled;		/* module parameter / sysfs "enabled" */
-	bool tracking;		/* hooks placed: state is being followed */
-	bool armed;		/* tracking and the load-time scan is done */
+	bool tracking;		/* hooks placed, state read: counting */
+	bool armed;		/* tracking, and decisions are taken */
 	atomic_long_t blocked;
 	atomic_long_t audited;
 	struct kobject *kobj;
@@ -100,6 +100,6 @@ extern struct tg_hook tg_get_ptr_hook;
 int tg_sysfs_init(void);
 void tg_sysfs_exit(void);
 
-#define TG_MAX_HOOKS	8
+#define TG_MAX_HOOKS	10
 
 #endif /* TG_TAILGUARD_H */

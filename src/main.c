@@ -9,6 +9,7 @@
 #include <linux/fs.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -276,20 +277,22 @@ static int __init tailguard_init(void)
 			return ret;
 	}
 
-	/*
-	 * Track from the first hooked call on, so that operations racing
-	 * with the scan are counted (at worst twice, never not at all).
-	 */
-	WRITE_ONCE(tg_mits[TG_MIT_LOOP].tracking, TG_LOOP_BUG);
-	WRITE_ONCE(tg_mits[TG_MIT_PANIC].tracking, TG_PANIC_BUG);
 	ret = tg_hooks_register(tg_hooks, tg_nr_hooks);
 	if (ret)
 		goto fail;
+	/*
+	 * Let BPF calls that entered a hooked function before its hook was
+	 * placed leave it (they hold no scan lock), then read the state that
+	 * exists; the scan turns counting on.
+	 */
+	synchronize_rcu();
+	synchronize_rcu_tasks();
 	if (TG_LOOP_BUG) {
 		ret = tg_loop_scan();
 		if (ret)
 			goto unhook;
 	}
+	WRITE_ONCE(tg_mits[TG_MIT_PANIC].tracking, TG_PANIC_BUG);
 	WRITE_ONCE(tg_mits[TG_MIT_LOOP].armed, TG_LOOP_BUG);
 	WRITE_ONCE(tg_mits[TG_MIT_PANIC].armed, TG_PANIC_BUG);
 done:
@@ -303,11 +306,11 @@ done:
 unhook:
 	WRITE_ONCE(tg_mits[TG_MIT_LOOP].armed, false);
 	WRITE_ONCE(tg_mits[TG_MIT_PANIC].armed, false);
+	WRITE_ONCE(tg_mits[TG_MIT_LOOP].tracking, false);
+	WRITE_ONCE(tg_mits[TG_MIT_PANIC].tracking, false);
 	tg_hooks_unregister(tg_hooks, tg_nr_hooks);
 	tg_hooks_drain();
 fail:
-	WRITE_ONCE(tg_mits[TG_MIT_LOOP].tracking, false);
-	WRITE_ONCE(tg_mits[TG_MIT_PANIC].tracking, false);
 	tg_state_destroy();
 	return ret;
 }
@@ -317,12 +320,12 @@ static void __exit tailguard_exit(void)
 	int i;
 
 	tg_sysfs_exit();
-	for (i = 0; i < TG_MIT_NR; i++)
+	for (i = 0; i < TG_MIT_NR; i++) {
 		WRITE_ONCE(tg_mits[i].armed, false);
+		WRITE_ONCE(tg_mits[i].tracking, false);
+	}
 	tg_hooks_unregister(tg_hooks, tg_nr_hooks);
 	tg_hooks_drain();
-	for (i = 0; i < TG_MIT_NR; i++)
-		WRITE_ONCE(tg_mits[i].tracking, false);
 	tg_state_destroy();
 	pr_info("unloaded\n");
 }

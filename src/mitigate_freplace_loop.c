@@ -10,6 +10,8 @@
  * The kernel lacks is_extended / prog_array_member_cnt, so state.c keeps
  * them.  Hooks (docs/module.md has the why of each):
  *
+ *  bpf_fd_array_map_update_elem	redirect: holds the scan lock across a
+ *				whole PROG_ARRAY update
  *  prog_fd_array_get_ptr	redirect: EXT pre-check before the original
  *				(rule 1), then the original, then rule 2 and
  *				the membership count on its result
@@ -22,7 +24,12 @@
  *				is gone
  *
  * State from before the module loaded is read at load by walking every map
- * and link (bpf_map_get_curr_or_next / bpf_link_get_curr_or_next).
+ * and link (bpf_map_get_curr_or_next / bpf_link_get_curr_or_next).  The
+ * hooks are placed first but count nothing until that walk is done: every
+ * counted operation runs inside a wrapper that holds tg_scan_rwsem for
+ * read, the walk holds it for write, so an operation is either wholly
+ * before the walk (the walk sees its result) or wholly after it (the
+ * wrappers count it) - never both, never neither.
  */
 #include <linux/bpf.h>
 #include <linux/filter.h>
@@ -35,9 +42,10 @@
 #if TG_LOOP_CODE
 
 /*
- * Held for read across our wrappers, for write by the load-time scan, so the
- * scan sees no tracked operation half done.  Never nested: the link wrapper
- * runs inside the attach wrapper and does not take it.
+ * Held for read across a whole PROG_ARRAY update, freplace attach and
+ * freplace detach, for write by the load-time scan.  Never nested: the
+ * get_ptr and link wrappers run inside the update and attach wrappers and
+ * do not take it.
  */
 static DECLARE_RWSEM(tg_scan_rwsem);
 
@@ -50,9 +58,45 @@ static DECLARE_RWSEM(tg_scan_rwsem);
 #define TG_UPDATE_MAY_SLEEP	0
 #endif
 
+/* true once the load-time scan is done: count from then on */
 static bool tg_tracking(void)
 {
 	return READ_ONCE(tg_mits[TG_MIT_LOOP].tracking);
+}
+
+/* --- PROG_ARRAY update: the scan lock ------------------------------------ */
+
+typedef int (*tg_update_fn)(struct bpf_map *map, struct file *map_file,
+			    void *key, void *value, u64 map_flags);
+
+static int tg_update_wrap(struct bpf_map *map, struct file *map_file,
+			  void *key, void *value, u64 map_flags);
+
+static struct tg_hook tg_update_hook = {
+	.name = "bpf_fd_array_map_update_elem",
+	.redirect = tg_update_wrap,
+	.calls_orig = true,
+};
+
+/*
+ * bpf_fd_array_map_update_elem() calls map_fd_get_ptr, stores the prog,
+ * then puts the old one: the scan must not see half of that.
+ */
+static noinline int tg_update_wrap(struct bpf_map *map, struct file *map_file,
+				   void *key, void *value, u64 map_flags)
+{
+	tg_update_fn orig = (tg_update_fn)tg_hook_orig(&tg_update_hook);
+	bool lock = TG_UPDATE_MAY_SLEEP &&
+		    map->map_type == BPF_MAP_TYPE_PROG_ARRAY;
+	int ret;
+
+	if (lock)
+		down_read(&tg_scan_rwsem);
+	ret = orig(map, map_file, key, value, map_flags);
+	if (lock)
+		up_read(&tg_scan_rwsem);
+	tg_hook_leave();
+	return ret;
 }
 
 /* --- PROG_ARRAY side ---------------------------------------------------- */
@@ -99,14 +143,12 @@ static noinline void *tg_get_ptr_wrap(struct bpf_map *map,
 
 	if (tg_tracking()) {
 		track = true;
-		if (TG_UPDATE_MAY_SLEEP)
-			down_read(&tg_scan_rwsem);
 		pre = tg_state_alloc(TG_UPDATE_GFP);
 	}
 
 	ret = orig(map, map_file, fd);
 	if (IS_ERR(ret))
-		goto unlock;
+		goto out;
 	prog = ret;
 
 	/* the fd may have been swapped since our check */
@@ -114,10 +156,10 @@ static noinline void *tg_get_ptr_wrap(struct bpf_map *map,
 	    tg_panic_refuse_ext(prog, map)) {
 		bpf_prog_put(prog);
 		ret = ERR_PTR(-EINVAL);
-		goto unlock;
+		goto out;
 	}
 	if (!track)
-		goto unlock;
+		goto out;
 
 	flags = tg_state_lock();
 	st = tg_state_insert(prog, &pre);
@@ -125,7 +167,7 @@ static noinline void *tg_get_ptr_wrap(struct bpf_map *map,
 		tg_state_unlock(flags);
 		bpf_prog_put(prog);
 		ret = ERR_PTR(-ENOMEM);
-		goto unlock;
+		goto out;
 	}
 	/* rule 2 */
 	if (st->ext_cnt > 0 && tg_mit_active(TG_MIT_LOOP) &&
@@ -134,7 +176,7 @@ static noinline void *tg_get_ptr_wrap(struct bpf_map *map,
 		tg_state_unlock(flags);
 		bpf_prog_put(prog);
 		ret = ERR_PTR(-EBUSY);
-		goto unlock;
+		goto out;
 	}
 	/*
 	 * Counted before bpf_fd_array_map_update_elem() stores it, as upstream
@@ -142,9 +184,6 @@ static noinline void *tg_get_ptr_wrap(struct bpf_map *map,
 	 */
 	st->member_cnt++;
 	tg_state_unlock(flags);
-unlock:
-	if (track && TG_UPDATE_MAY_SLEEP)
-		up_read(&tg_scan_rwsem);
 out:
 	kfree(pre);
 	tg_hook_leave();
@@ -247,7 +286,7 @@ static noinline int tg_attach_wrap(unsigned long a1, unsigned long a2,
 	bool track = false;
 	int ret;
 
-	if (tg_tracking() && prog->type == BPF_PROG_TYPE_EXT) {
+	if (prog->type == BPF_PROG_TYPE_EXT) {
 		track = true;
 		down_read(&tg_scan_rwsem);
 		tgt = (int)a2 ? tg_prog_get_any((int)a2, prog) :
@@ -370,7 +409,7 @@ static noinline int tg_unlink_wrap(struct bpf_tramp_link *link,
 	unsigned long flags;
 	int ret;
 
-	if (tg_tracking() && prog && prog->type == BPF_PROG_TYPE_EXT &&
+	if (prog && prog->type == BPF_PROG_TYPE_EXT &&
 	    link->link.type == BPF_LINK_TYPE_TRACING)
 		tgt = container_of(link, struct bpf_tracing_link,
 				   link)->tgt_prog;
@@ -378,11 +417,13 @@ static noinline int tg_unlink_wrap(struct bpf_tramp_link *link,
 		down_read(&tg_scan_rwsem);
 	ret = orig(link, tr, a3);
 	if (tgt) {
-		flags = tg_state_lock();
-		st = tg_state_find(tgt);
-		if (st && st->ext_cnt > 0)
-			st->ext_cnt--;
-		tg_state_unlock(flags);
+		if (tg_tracking()) {
+			flags = tg_state_lock();
+			st = tg_state_find(tgt);
+			if (st && st->ext_cnt > 0)
+				st->ext_cnt--;
+			tg_state_unlock(flags);
+		}
 		up_read(&tg_scan_rwsem);
 	}
 	tg_hook_leave();
@@ -433,11 +474,18 @@ static int tg_scan_prog_array(struct bpf_map *map)
 	return ret;
 }
 
+/*
+ * Count what exists: every PROG_ARRAY slot and every attached freplace link.
+ * Under the write side of tg_scan_rwsem, so no counted operation is half
+ * done; counting starts (tracking) before the lock is dropped.  Links are
+ * collected first and put after the lock is dropped: a last put releases
+ * the link, which enters our unlink wrapper.
+ */
 int tg_loop_scan(void)
 {
-	unsigned int arrays = 0, links = 0;
+	unsigned int arrays = 0, nlinks = 0, cap = 0, i;
+	struct bpf_link **links = NULL, **grown, *link;
 	struct bpf_tracing_link *tl;
-	struct bpf_link *link;
 	struct bpf_map *map;
 	int ret = 0;
 	u32 id;
@@ -450,28 +498,47 @@ int tg_loop_scan(void)
 		}
 		bpf_map_put(map);
 	}
-	up_write(&tg_scan_rwsem);
 
 	for (id = 0; !ret && (link = tg_link_next(&id)); id++) {
-		/* not under the rwsem: the last put may unlink (our wrapper) */
-		down_write(&tg_scan_rwsem);
-		if (link->type == BPF_LINK_TYPE_TRACING && link->prog &&
-		    link->prog->type == BPF_PROG_TYPE_EXT) {
-			tl = container_of(link, struct bpf_tracing_link,
-					  link.link);
-			if (tl->tgt_prog) {
-				ret = tg_count(tl->tgt_prog, false);
-				links++;
+		if (nlinks == cap) {
+			cap = cap ? 2 * cap : 64;
+			grown = krealloc(links, cap * sizeof(*links),
+					 GFP_KERNEL);
+			if (!grown) {
+				ret = -ENOMEM;
+				/* not kept: no counting to do under the lock */
+				up_write(&tg_scan_rwsem);
+				bpf_link_put(link);
+				down_write(&tg_scan_rwsem);
+				break;
 			}
+			links = grown;
 		}
-		up_write(&tg_scan_rwsem);
-		bpf_link_put(link);
+		links[nlinks++] = link;
 	}
+
+	for (i = 0; !ret && i < nlinks; i++) {
+		link = links[i];
+		if (link->type != BPF_LINK_TYPE_TRACING || !link->prog ||
+		    link->prog->type != BPF_PROG_TYPE_EXT)
+			continue;
+		tl = container_of(link, struct bpf_tracing_link, link.link);
+		if (tl->tgt_prog)
+			ret = tg_count(tl->tgt_prog, false);
+	}
+	if (!ret)
+		WRITE_ONCE(tg_mits[TG_MIT_LOOP].tracking, true);
+	up_write(&tg_scan_rwsem);
+
+	for (i = 0; i < nlinks; i++)
+		bpf_link_put(links[i]);
+	kfree(links);
+
 	if (ret)
 		pr_err("cannot arm freplace_loop: out of memory reading the existing state\n");
 	else
-		pr_info("freplace_loop: found %u prog arrays and %u attached freplace links at load\n",
-			arrays, links);
+		pr_info("freplace_loop: %u prog arrays, %u links and %u tracked progs at load\n",
+			arrays, nlinks, tg_state_count());
 	return ret;
 }
 
@@ -495,9 +562,11 @@ static unsigned long tg_lookup_callable(const char *name)
 
 int tg_loop_prepare(struct tg_hook **hooks, int *nr)
 {
+	/* outer wrappers (they take the scan lock) first */
 	struct tg_hook *mine[] = {
-		&tg_state_free_hook, &tg_put_ptr_hook, &tg_unlink_hook,
-		&tg_link_hook, &tg_attach_hook, &tg_get_ptr_hook,
+		&tg_state_free_hook, &tg_update_hook, &tg_attach_hook,
+		&tg_unlink_hook, &tg_put_ptr_hook, &tg_link_hook,
+		&tg_get_ptr_hook,
 	};
 	int i, ret;
 

@@ -128,7 +128,9 @@ static void tg_state_free_entry(struct pt_regs *regs)
 		tg_state_nr--;
 	}
 	tg_state_unlock(flags);
-	if (st && (st->member_cnt > 0 || st->ext_cnt > 0))
+	/* hooks go one by one at unload: counts are meaningless then */
+	if (st && READ_ONCE(tg_mits[TG_MIT_LOOP].tracking) &&
+	    (st->member_cnt > 0 || st->ext_cnt > 0))
 		pr_warn_ratelimited("prog %u freed with member_cnt=%ld ext_cnt=%ld\n",
 				    st->id, st->member_cnt, st->ext_cnt);
 	kfree(st);
