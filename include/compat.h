@@ -130,4 +130,19 @@ static inline void tg_ftrace_free_filter(struct ftrace_ops *ops)
 #define TG_ENDBR64	0xfa1e0ff3U
 #define TG_ENDBR_SIZE	4
 
+/*
+ * Is IBT enforced right now?  An IBT-built kernel enforces it only on a CPU
+ * with CET-IBT and without ibt=off: both clear X86_FEATURE_IBT otherwise.
+ * Only then must an indirect call land on ENDBR64.
+ */
+#include <asm/cpufeature.h>
+static inline bool tg_ibt_enforced(void)
+{
+#if defined(CONFIG_X86_KERNEL_IBT) && defined(X86_FEATURE_IBT)
+	return boot_cpu_has(X86_FEATURE_IBT);
+#else
+	return false;
+#endif
+}
+
 #endif /* TG_COMPAT_H */

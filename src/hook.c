@@ -99,7 +99,7 @@ notrace int tg_hook_check_ibt(struct tg_hook *hook)
 {
 	unsigned long addr;
 
-	if (!IS_ENABLED(CONFIG_X86_KERNEL_IBT) || !hook->calls_orig)
+	if (!tg_ibt_enforced() || !hook->calls_orig)
 		return 0;
 	addr = tg_lookup_symbol(hook->name);
 	if (!addr) {

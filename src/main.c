@@ -237,6 +237,9 @@ static void tg_banner(void)
 	for (i = 0; i < TG_MIT_NR; i++)
 		pr_info("%s: %s (%s)\n", tg_mits[i].name, tg_mit_state(i),
 			tg_mits[i].why);
+	if (IS_ENABLED(CONFIG_X86_KERNEL_IBT))
+		pr_info("IBT kernel, IBT %s on this CPU\n",
+			tg_ibt_enforced() ? "enforced" : "not enforced");
 }
 
 static int __init tailguard_init(void)

@@ -551,8 +551,7 @@ static unsigned long tg_lookup_callable(const char *name)
 		       name);
 		return 0;
 	}
-	if (IS_ENABLED(CONFIG_X86_KERNEL_IBT) &&
-	    *(const u32 *)addr != TG_ENDBR64) {
+	if (tg_ibt_enforced() && *(const u32 *)addr != TG_ENDBR64) {
 		pr_err("cannot arm freplace_loop: %s has no ENDBR64 landing pad on this IBT kernel\n",
 		       name);
 		return 0;
@@ -572,10 +571,12 @@ int tg_loop_prepare(struct tg_hook **hooks, int *nr)
 
 	tg_map_next = (typeof(tg_map_next))
 		tg_lookup_callable("bpf_map_get_curr_or_next");
+	if (!tg_map_next)
+		return -EOPNOTSUPP;
 	tg_link_next = (typeof(tg_link_next))
 		tg_lookup_callable("bpf_link_get_curr_or_next");
-	if (!tg_map_next || !tg_link_next)
-		return -ENOENT;
+	if (!tg_link_next)
+		return -EOPNOTSUPP;
 	for (i = 0; i < ARRAY_SIZE(mine); i++) {
 		ret = tg_hook_check_ibt(mine[i]);
 		if (ret)
