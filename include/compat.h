@@ -42,7 +42,7 @@ static __always_inline struct pt_regs *tg_ftrace_regs(tg_fregs_t *regs)
 #define tg_recursion_unlock(bit)	ftrace_test_recursion_unlock(bit)
 #else
 #define tg_recursion_trylock(ip, pip)	0
-#define tg_recursion_unlock(bit)	do { (void)(bit); } while (0)
+#define tg_recursion_unlock(bit)	((void)(bit))
 #endif
 
 #ifdef TG_HAVE_FTRACE_PERMANENT
@@ -51,8 +51,10 @@ static __always_inline struct pt_regs *tg_ftrace_regs(tg_fregs_t *regs)
 #define TG_FTRACE_PERMANENT	0
 #endif
 
-/* Drop an unregistered ops' filter: ftrace_free_filter() is exported since
- * 5.19; before, an empty reset frees the hash all the same. */
+/*
+ * Drop an unregistered ops' filter: ftrace_free_filter() is exported since
+ * 5.19; before, an empty reset frees the hash all the same.
+ */
 static inline void tg_ftrace_free_filter(struct ftrace_ops *ops)
 {
 #ifdef TG_HAVE_FTRACE_FREE_FILTER
@@ -96,8 +98,10 @@ static inline void tg_ftrace_free_filter(struct ftrace_ops *ops)
 #define TG_PANIC_WHY	"prog_array updates do not resolve the EXT target type"
 #endif
 
-/* The armed code paths need these; a kernel with a bug but without them is
- * one tailguard has never seen: refuse to build rather than guess. */
+/*
+ * The armed code paths need these; a kernel with a bug but without them is
+ * one tailguard has never seen: refuse to build rather than guess.
+ */
 #if TG_LOOP_BUG || TG_PANIC_BUG
 #if !defined(TG_HAVE_TRAMP_LINK) || !defined(TG_HAVE_TRACING_LINK) || \
 	!defined(TG_HAVE_MAP_CURR_OR_NEXT) || \
@@ -107,8 +111,10 @@ static inline void tg_ftrace_free_filter(struct ftrace_ops *ops)
 #endif
 #endif
 
-/* The loop mitigation's code builds wherever its types exist (6.1, 6.12),
- * armed or not, so every supported kernel compiles it. */
+/*
+ * The loop mitigation's code builds wherever its types exist (6.1, 6.12),
+ * armed or not, so every supported kernel compiles it.
+ */
 #if defined(TG_HAVE_TRAMP_LINK) && defined(TG_HAVE_TRACING_LINK) && \
 	defined(TG_HAVE_MAP_CURR_OR_NEXT) && \
 	defined(TG_HAVE_LINK_CURR_OR_NEXT) && \
@@ -118,8 +124,10 @@ static inline void tg_ftrace_free_filter(struct ftrace_ops *ops)
 #define TG_LOOP_CODE	0
 #endif
 
-/* prog_fd_array_put_ptr(): (map, ptr, need_defer) since 20c20bd11a07
- * (6.1.75, 5.10.209), (ptr) before. */
+/*
+ * prog_fd_array_put_ptr(): (map, ptr, need_defer) since 20c20bd11a07
+ * (6.1.75, 5.10.209), (ptr) before.
+ */
 #ifdef TG_HAVE_PUT_PTR_NEED_DEFER
 #define TG_PUT_PTR_ARG(regs)	((regs)->si)
 #else

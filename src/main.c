@@ -232,7 +232,7 @@ static void tg_banner(void)
 	pr_info("tailguard %s on %s: mode=%s%s\n", TG_VERSION,
 		utsname()->release, tg_mode_name(tg_mode),
 		tg_cmdline_off ?
-		", disabled by tailguard=off on the kernel command line: nothing armed" :
+		" (tailguard=off on the kernel command line: nothing armed)" :
 		"");
 	for (i = 0; i < TG_MIT_NR; i++)
 		pr_info("%s: %s (%s)\n", tg_mits[i].name, tg_mit_state(i),
@@ -262,8 +262,10 @@ static int __init tailguard_init(void)
 #endif
 
 	tg_cmdline_off = tg_cmdline_says_off();
-	if (tg_cmdline_off)
+	if (tg_cmdline_off) {
+		tg_mode = TG_MODE_OFF;
 		goto done;
+	}
 
 	ret = tg_hook_selftest();
 	if (ret)
