@@ -838,7 +838,7 @@ static int cmd_run(void)
 	       ((n_loads < cfg.min_cycles || n_unloads < cfg.min_cycles) &&
 		now_ns() < start + 3ull * cfg.secs * 1000000000ull)) {
 		sleep(1);
-		if ((now_ns() - start) / 1000000000ull % 15 == 0) {
+		if ((now_ns() - start) / 1000000000ull % (cfg.secs > 120 ? 60 : 15) == 0) {
 			long ops = 0;
 
 			for (i = 0; i < NOPS; i++)
