@@ -64,8 +64,12 @@ struct tg_prog_state *tg_state_find_id(u32 id)
 	struct tg_prog_state *st;
 	int bkt;
 
+	/*
+	 * The prog stays allocated while it has an entry; a dying prog's id
+	 * is already 0, so a recycled id cannot match a stale entry.
+	 */
 	hash_for_each(tg_state_tab, bkt, st, node)
-		if (st->id == id)
+		if (st->id == id && READ_ONCE(st->prog->aux->id) == id)
 			return st;
 	return NULL;
 }
