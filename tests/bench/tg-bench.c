@@ -10,6 +10,9 @@
  *   -p PARAMS  module parameters for every insmod (default none)
  *   -P MAX     most distinct progs loaded for the scale test (default 100000)
  *   -S LIST    scale levels, entries in the PROG_ARRAY (default 10,1000,100000)
+ *   -w MS      settle time after every insmod and rmmod (default 1000): the
+ *              load's deferred work (RCU-tasks grace periods, ...) must not
+ *              be billed to the first "with" sample
  *
  * Phases, all in this one boot: "bare", ROUNDS samples with the module
  * never loaded yet; ROUNDS rounds of { sample without, insmod (timed),
@@ -61,7 +64,9 @@ static struct {
 	long scales[8];
 	int nscales;
 	long pa_iter, fr_iter, tr_repeat, map_iter;
+	int settle_ms;
 } cfg = {
+	.settle_ms = 1000,
 	.rounds = 11, .ko = "/tailguard.ko", .params = "", .pmax = 100000,
 	.scales = { 10, 1000, 100000 }, .nscales = 3,
 };
@@ -284,6 +289,7 @@ static int mod_in(void)
 	}
 	if (nload < MAXR)
 		load_ns[nload++] = now_ns() - t0;
+	usleep(cfg.settle_ms * 1000);	/* let post-load work die down */
 	return 0;
 }
 
@@ -302,6 +308,7 @@ static void mod_out(void)
 		fprintf(stderr, "tg-bench: rmmod: %s\n", strerror(-err));
 	else if (nload - 1 < MAXR)
 		unload_ns[nload - 1] = now_ns() - t0;
+	usleep(cfg.settle_ms * 1000);
 }
 
 static double med(int ph, int b)
@@ -523,8 +530,9 @@ int main(int argc, char **argv)
 {
 	int o, r;
 
-	while ((o = getopt(argc, argv, "r:qk:p:P:S:")) != -1) {
+	while ((o = getopt(argc, argv, "r:qk:p:P:S:w:")) != -1) {
 		switch (o) {
+		case 'w': cfg.settle_ms = atoi(optarg); break;
 		case 'r':
 			cfg.rounds = atoi(optarg);
 			if (cfg.rounds < 1 || cfg.rounds > MAXR / 2)
@@ -545,7 +553,7 @@ int main(int argc, char **argv)
 			break;
 		}
 		default:
-			fprintf(stderr, "usage: tg-bench [-r N] [-q] [-k KO] [-p PARAMS] [-P MAX] [-S N,N,N]\n");
+			fprintf(stderr, "usage: tg-bench [-r N] [-q] [-k KO] [-p PARAMS] [-P MAX] [-S N,N,N] [-w MS]\n");
 			return 2;
 		}
 	}
