@@ -459,13 +459,14 @@ static void scale(void)
 	int s;
 
 	out("\n");
-	out("scale: insert+delete in a second 64-slot array while N entries from P distinct progs are tracked\n");
-	out("%8s %8s %10s %10s %10s %10s %7s %9s %12s\n", "N", "P",
+	out("scale: PROG_ARRAY of N entries from P distinct progs (all tracked when armed); meanwhile\n");
+	out("       upd = insert+delete in a second 64-slot array, att = freplace link create+close (ns)\n");
+	out("%8s %8s %10s %10s %10s %10s %7s %10s %10s %7s %9s %10s\n", "N", "P",
 	    "fill bare", "fill armd", "upd bare", "upd armd", "ratio",
-	    "tracked", "B/tracked");
+	    "att bare", "att armd", "ratio", "tracked", "B/tracked");
 	for (s = 0; s < cfg.nscales; s++) {
 		long n = cfg.scales[s], p = n < cfg.pmax ? n : cfg.pmax;
-		uint64_t fb, fa, ub[MAXR], ua[MAXR];
+		uint64_t fb, fa, ub[MAXR], ua[MAXR], ab[MAXR], aa[MAXR];
 		long kb0, kb1, kb2, kb3, t0, t1, ferr;
 		double bytes = 0;
 		int map, r;
@@ -487,6 +488,8 @@ static void scale(void)
 		for (r = 0; r < cfg.rounds; r++)
 			ub[r] = min_of(run_pa(c.pa_map, cfg.pa_iter),
 				       run_pa(c.pa_map, cfg.pa_iter));
+		for (r = 0; r < cfg.rounds; r++)
+			ab[r] = min_of(run_fr(cfg.fr_iter / 2), run_fr(cfg.fr_iter / 2));
 		clear(map, n);
 		/* armed */
 		if (mod_in()) {
@@ -501,6 +504,8 @@ static void scale(void)
 		for (r = 0; r < cfg.rounds; r++)
 			ua[r] = min_of(run_pa(c.pa_map, cfg.pa_iter),
 				       run_pa(c.pa_map, cfg.pa_iter));
+		for (r = 0; r < cfg.rounds; r++)
+			aa[r] = min_of(run_fr(cfg.fr_iter / 2), run_fr(cfg.fr_iter / 2));
 		clear(map, n);
 		mod_out();
 		close(map);
@@ -513,17 +518,22 @@ static void scale(void)
 
 			if (t0 >= 0)
 				snprintf(tr, sizeof(tr), "%+ld", t1 - t0);
-			if (t0 >= 0 && t1 > t0)
+			/* a few progs are below /proc/meminfo's resolution */
+			if (t0 >= 0 && t1 - t0 >= 1000)
 				snprintf(bp, sizeof(bp), "%.0f", bytes);
-			out("%8ld %8ld %10llu %10llu %10.0f %10.0f %7.3f %9s %12s%s\n",
+			double ab_m = median_u64(ab, cfg.rounds),
+			       aa_m = median_u64(aa, cfg.rounds);
+
+			out("%8ld %8ld %10llu %10llu %10.0f %10.0f %7.3f %10.0f %10.0f %7.3f %9s %10s%s\n",
 			    n, p, (unsigned long long)fb, (unsigned long long)fa,
-			    mb, ma, mb > 0 ? ma / mb : 0, tr, bp,
+			    mb, ma, mb > 0 ? ma / mb : 0, ab_m, aa_m,
+			    ab_m > 0 ? aa_m / ab_m : 0, tr, bp,
 			    ferr ? "  (fill errors!)" : "");
 			out("%8s   kernel memory (Slab+Percpu+VmallocUsed) over the fill: bare %+ld kB, armed %+ld kB; tracked_progs %ld -> %ld\n",
 			    "", kb1 - kb0, kb3 - kb2, t0, t1);
 		}
 	}
-	out("(fill = ns per insert while filling; upd = median ns per insert+delete pair)\n");
+	out("(fill = ns per insert while filling; upd, att = median ns per pair)\n");
 }
 
 int main(int argc, char **argv)
