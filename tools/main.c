@@ -202,6 +202,8 @@ void tg_module_read(struct tg_module *mod)
 		snprintf(path, sizeof(path), "%s/mitigations/%s/state", dir, m->name);
 		read_str(path, m->state, sizeof(m->state));
 		pick_selected(m->state);
+		snprintf(path, sizeof(path), "%s/mitigations/%s/action", dir, m->name);
+		read_str(path, m->action, sizeof(m->action));
 		snprintf(path, sizeof(path), "%s/mitigations/%s/enabled", dir, m->name);
 		m->enabled = (int)read_ll(path);
 		snprintf(path, sizeof(path), "%s/mitigations/%s/blocked", dir, m->name);
@@ -225,8 +227,12 @@ bool tg_module_blocks(const struct tg_module *mod, const char *name)
 {
 	const struct tg_mitig *m = tg_module_mitig(mod, name);
 
-	return m && !strcmp(mod->mode, "enforce") && !strcmp(m->state, "armed") &&
-	       m->enabled != 0;
+	if (!m || strcmp(m->state, "armed") || m->enabled == 0)
+		return false;
+	if (m->action[0])
+		return !strcmp(m->action, "enforce") ||
+		       !strcmp(m->action, "enforced-in-audit");
+	return !strcmp(mod->mode, "enforce");
 }
 
 static bool module_says_fixed(const struct tg_module *mod, const char *name)
@@ -318,14 +324,14 @@ static void classify_panic(const struct tg_kernel *k, const struct tg_module *mo
 	} else if (kt->state == 0) {
 		if (tg_module_blocks(mod, "freplace_panic"))
 			set(pn, TG_MITIGATED, "module",
-			    "tailguard blocks EXT progs in prog_arrays (mode=enforce, freplace_panic armed); kernel text: %s",
-			    kt->ev);
+			    "tailguard blocks EXT progs in prog_arrays (mode=%s, freplace_panic armed); kernel text: %s",
+			    mod->mode, kt->ev);
 		else
 			set(pn, TG_NOT_FIXED, "kernel-text", "%s", kt->ev);
 	} else if (tg_module_blocks(mod, "freplace_panic")) {
 		set(pn, TG_MITIGATED, "module",
-		    "tailguard blocks EXT progs in prog_arrays (mode=enforce, freplace_panic armed); kernel %s%s",
-		    vt, vs == TG_FIXED ? " suggests fixed (version, weak)" : "");
+		    "tailguard blocks EXT progs in prog_arrays (mode=%s, freplace_panic armed); kernel %s%s",
+		    mod->mode, vt, vs == TG_FIXED ? " suggests fixed (version, weak)" : "");
 	} else if (module_says_fixed(mod, "freplace_panic")) {
 		set(pn, TG_FIXED, "module", "tailguard reports freplace_panic fixed-in-kernel");
 	} else if (vs == TG_FIXED) {

@@ -52,6 +52,7 @@ struct tg_mitig {
 	const char *name;	/* freplace_panic, freplace_loop */
 	bool present;
 	char state[64];		/* armed, fixed-in-kernel, not-applicable, disabled */
+	char action[64];	/* enforce, audit, enforced-in-audit, off, none; "" if absent */
 	int enabled;		/* -1 unknown */
 	long long blocked;	/* -1 unknown */
 	long long audited;
@@ -66,7 +67,12 @@ struct tg_module {
 };
 
 void tg_module_read(struct tg_module *mod);
-/* mode=enforce and the mitigation is armed and enabled */
+/*
+ * The mitigation refuses what it guards against: its action is enforce or
+ * enforced-in-audit (audit mode still refuses what would crash on the
+ * spot), or, from a module without the action file, mode=enforce and the
+ * mitigation armed and enabled.
+ */
 bool tg_module_blocks(const struct tg_module *mod, const char *mitig);
 const struct tg_mitig *tg_module_mitig(const struct tg_module *mod, const char *name);
 
