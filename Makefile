@@ -34,7 +34,7 @@ endif
 KCC = $(shell sed -n 's/^CC = .*\(gcc-[0-9]*\)$$/\1/p' $(KDIR)/.kernelvariables 2>/dev/null)
 MODCC = $(if $(and $(KCC),$(shell command -v $(KCC))),$(KCC),gcc)
 
-MOD_SRCS := Kbuild $(shell find src include -type f 2>/dev/null)
+MOD_SRCS := Kbuild VERSION $(shell find src include -type f 2>/dev/null)
 
 .PHONY: all module kernel deps check check-quick demo clean help
 

@@ -9,7 +9,9 @@
 #include <linux/atomic.h>
 #include <linux/kobject.h>
 
-#define TG_VERSION	"0.1.0"
+#ifndef TG_VERSION		/* from the VERSION file, by Kbuild */
+#define TG_VERSION	"unknown"
+#endif
 
 struct bpf_prog;
 struct bpf_map;
