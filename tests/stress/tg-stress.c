@@ -1153,20 +1153,29 @@ static int cmd_badinput(void)
 
 /* ------------------------------------------------------------ faults */
 
+/*
+ * /proc/thread-self/fail-nth, opened once: opening it between arming and
+ * the syscall under test would itself pass fault points.  Its read and
+ * write allocate nothing.
+ */
+static int fail_nth_fd = -1;
+
 static int set_fail_nth(int n)
 {
 	char b[16];
 	int len = snprintf(b, sizeof(b), "%d", n);
 
-	return write_file("/proc/thread-self/fail-nth", b, len);
+	return pwrite(fail_nth_fd, b, len, 0) == len ? 0 : -errno;
 }
 
 static int get_fail_nth(void)
 {
 	char b[16];
+	ssize_t n = pread(fail_nth_fd, b, sizeof(b) - 1, 0);
 
-	if (read_file("/proc/thread-self/fail-nth", b, sizeof(b)))
+	if (n <= 0)
 		return -1;
+	b[n] = '\0';
 	return atoi(b);
 }
 
@@ -1186,6 +1195,11 @@ static int cmd_faults(void)
 	    access("/sys/kernel/debug/failslab", F_OK)) {
 		say("fault injection: unavailable on this kernel (needs CONFIG_FAULT_INJECTION, CONFIG_FAILSLAB, CONFIG_FAULT_INJECTION_DEBUG_FS; mounted debugfs)\n");
 		return 0;
+	}
+	fail_nth_fd = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
+	if (fail_nth_fd < 0) {
+		check(0, "faults-setup", "open fail-nth: %s", strerror(errno));
+		return 1;
 	}
 	write_file("/sys/kernel/debug/failslab/ignore-gfp-wait", "N", 1);
 	write_file("/sys/kernel/debug/fail_page_alloc/ignore-gfp-wait", "N", 1);
