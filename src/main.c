@@ -229,7 +229,7 @@ static void tg_banner(void)
 {
 	int i;
 
-	pr_info("tailguard %s on %s: mode=%s%s\n", TG_VERSION,
+	pr_info("version %s on %s: mode=%s%s\n", TG_VERSION,
 		utsname()->release, tg_mode_name(tg_mode),
 		tg_cmdline_off ?
 		" (tailguard=off on the kernel command line: nothing armed)" :
