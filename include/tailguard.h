@@ -69,7 +69,8 @@ bool tg_verdict(enum tg_mit_id id, enum tg_rule rule,
 
 /* state.c: per-prog state table */
 struct tg_prog_state {
-	struct hlist_node node;
+	struct hlist_node node;		/* in the table keyed by prog */
+	struct hlist_node id_node;	/* in the table keyed by id */
 	const struct bpf_prog *prog;	/* key; no reference held */
 	u32 id;				/* prog->aux->id when created */
 	long member_cnt;		/* PROG_ARRAY slots holding it */

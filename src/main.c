@@ -68,7 +68,7 @@ static int tg_mode_set(const char *val, const struct kernel_param *kp)
 	int mode = tg_mode_parse(val);
 
 	if (mode < 0) {
-		pr_err("invalid mode '%s': use enforce, audit or off\n", val);
+		pr_err("invalid mode '%.32s': use enforce, audit or off\n", val);
 		return -EINVAL;
 	}
 	if (tg_param_check_runtime("mode"))
@@ -96,7 +96,7 @@ static int tg_switch_set(const char *val, const struct kernel_param *kp)
 	} else if (sysfs_streq(val, "0")) {
 		on = false;
 	} else {
-		pr_err("invalid value '%s' for %s: use 1 or 0\n", val,
+		pr_err("invalid value '%.32s' for %s: use 1 or 0\n", val,
 		       kp->name);
 		return -EINVAL;
 	}

@@ -12,6 +12,9 @@
  *
  * One spinlock, taken with interrupts off: bpf_prog_free() runs from RCU
  * callbacks, and older kernels update prog arrays under rcu_read_lock().
+ * Every lookup is a hash lookup, by prog or by id (an freplace target is
+ * known by id), so the time spent with interrupts off does not grow with
+ * the number of tracked progs.
  */
 #include <linux/bpf.h>
 #include <linux/filter.h>
@@ -22,9 +25,10 @@
 #include "hook.h"
 #include "tailguard.h"
 
-#define TG_STATE_BITS	8
+#define TG_STATE_BITS	12
 
 static DEFINE_HASHTABLE(tg_state_tab, TG_STATE_BITS);
+static DEFINE_HASHTABLE(tg_state_ids, TG_STATE_BITS);
 static DEFINE_SPINLOCK(tg_state_spin);
 static unsigned int tg_state_nr;
 
@@ -62,13 +66,12 @@ struct tg_prog_state *tg_state_find(const struct bpf_prog *prog)
 struct tg_prog_state *tg_state_find_id(u32 id)
 {
 	struct tg_prog_state *st;
-	int bkt;
 
 	/*
 	 * The prog stays allocated while it has an entry; a dying prog's id
 	 * is already 0, so a recycled id cannot match a stale entry.
 	 */
-	hash_for_each(tg_state_tab, bkt, st, node)
+	hash_for_each_possible(tg_state_ids, st, id_node, id)
 		if (st->id == id && READ_ONCE(st->prog->aux->id) == id)
 			return st;
 	return NULL;
@@ -87,6 +90,7 @@ struct tg_prog_state *tg_state_insert(const struct bpf_prog *prog,
 	st->prog = prog;
 	st->id = prog->aux->id;
 	hash_add(tg_state_tab, &st->node, (unsigned long)prog);
+	hash_add(tg_state_ids, &st->id_node, st->id);
 	tg_state_nr++;
 	return st;
 }
@@ -129,6 +133,7 @@ static void tg_state_free_entry(struct pt_regs *regs)
 	st = tg_state_find(prog);
 	if (st) {
 		hash_del(&st->node);
+		hash_del(&st->id_node);
 		tg_state_nr--;
 	}
 	tg_state_unlock(flags);
@@ -156,6 +161,7 @@ void tg_state_destroy(void)
 	flags = tg_state_lock();
 	hash_for_each_safe(tg_state_tab, bkt, tmp, st, node) {
 		hash_del(&st->node);
+		hash_del(&st->id_node);
 		kfree(st);
 	}
 	tg_state_nr = 0;
