@@ -882,8 +882,15 @@ void tg_probe_ktext(const struct tg_kernel *k, struct tg_ktext_probe *p)
 				}
 			}
 		}
+		/*
+		 * A pop restores a callee-saved register in the epilogue of
+		 * one path; the code after it (reached by a jump from before
+		 * the epilogue) still sees the register's earlier value.
+		 * Seen on KASAN builds, where an early return sits between
+		 * the load of fp->aux and the read of aux->dst_prog.
+		 */
 		if (x->nops >= 1 && x->ops[0].type == X86_OP_REG && x->id != X86_INS_CMP &&
-		    x->id != X86_INS_TEST && x->id != X86_INS_PUSH) {
+		    x->id != X86_INS_TEST && x->id != X86_INS_PUSH && x->id != X86_INS_POP) {
 			x86_reg dreg = x->ops[0].reg;
 
 			aux_reg_del(dreg);
