@@ -141,10 +141,7 @@ static noinline void *tg_get_ptr_wrap(struct bpf_map *map,
 		}
 	}
 
-	if (tg_tracking()) {
-		track = true;
-		pre = tg_state_alloc(TG_UPDATE_GFP);
-	}
+	track = tg_tracking();
 
 	ret = orig(map, map_file, fd);
 	if (IS_ERR(ret))
@@ -162,7 +159,14 @@ static noinline void *tg_get_ptr_wrap(struct bpf_map *map,
 		goto out;
 
 	flags = tg_state_lock();
-	st = tg_state_insert(prog, &pre);
+	st = tg_state_find(prog);
+	if (!st) {
+		/* first time in a PROG_ARRAY: allocate outside the lock */
+		tg_state_unlock(flags);
+		pre = tg_state_alloc(TG_UPDATE_GFP);
+		flags = tg_state_lock();
+		st = tg_state_insert(prog, &pre);
+	}
 	if (!st) {
 		tg_state_unlock(flags);
 		bpf_prog_put(prog);
