@@ -68,17 +68,21 @@ static inline void tg_ftrace_free_filter(struct ftrace_ops *ops)
  * Which generation of the two bugs does this kernel carry?
  *
  * Loop (CVE-2024-47794): needs the resolved map-owner type of 1c123c567fb1
- * (bpf_prog_map_compatible(), every kernel tailguard supports that has it is
- * >= 6.1.4) and is fixed when bpf_prog_aux has is_extended (d6083f040d5d).
+ * (bpf_prog_map_compatible(); every kernel tailguard supports that has it
+ * is >= 6.1.4) and is fixed when bpf_prog_aux has is_extended (d6083f040d5d).
  *
  * Panic: resolve_prog_type() dereferencing aux->dst_prog (4a9c7bbe2ed4)
  * on a kernel whose prog_array check resolves the type (1c123c567fb1).
+ * probe.sh fails the build when it cannot tell which resolve_prog_type()
+ * a kernel with bpf_prog_map_compatible() has: never guess.
  */
 #if defined(TG_HAVE_IS_EXTENDED)
 #define TG_LOOP_BUG	0
+#define TG_LOOP_NA	0
 #define TG_LOOP_WHY	"bpf_prog_aux has is_extended: d6083f040d5d is in this kernel"
 #elif defined(TG_HAVE_PROG_MAP_COMPATIBLE)
 #define TG_LOOP_BUG	1
+#define TG_LOOP_NA	0
 #define TG_LOOP_WHY	"no is_extended in bpf_prog_aux: CVE-2024-47794 is open"
 #else
 #define TG_LOOP_BUG	0
@@ -88,9 +92,11 @@ static inline void tg_ftrace_free_filter(struct ftrace_ops *ops)
 
 #if defined(TG_RESOLVE_DEREF) && defined(TG_HAVE_PROG_MAP_COMPATIBLE)
 #define TG_PANIC_BUG	1
+#define TG_PANIC_NA	0
 #define TG_PANIC_WHY	"resolve_prog_type() dereferences aux->dst_prog, NULL once a freplace is attached"
 #elif defined(TG_RESOLVE_SAVED) || defined(TG_RESOLVE_NULL_CHECKED)
 #define TG_PANIC_BUG	0
+#define TG_PANIC_NA	0
 #define TG_PANIC_WHY	"resolve_prog_type() does not dereference aux->dst_prog (f7866c358733/fdad456cbcca)"
 #else
 #define TG_PANIC_BUG	0
@@ -99,39 +105,26 @@ static inline void tg_ftrace_free_filter(struct ftrace_ops *ops)
 #endif
 
 /*
- * The armed code paths need these; a kernel with a bug but without them is
- * one tailguard has never seen: refuse to build rather than guess.
- */
-#if TG_LOOP_BUG || TG_PANIC_BUG
-#if !defined(TG_HAVE_TRAMP_LINK) || !defined(TG_HAVE_TRACING_LINK) || \
-	!defined(TG_HAVE_MAP_CURR_OR_NEXT) || \
-	!defined(TG_HAVE_LINK_CURR_OR_NEXT) || \
-	!defined(TG_HAVE_PUT_PTR_NEED_DEFER)
-#error "tailguard: vulnerable kernel with an unknown BPF layout (see src/probe.sh)"
-#endif
-#endif
-
-/*
  * The loop mitigation's code builds wherever its types exist (6.1, 6.12),
- * armed or not, so every supported kernel compiles it.
+ * armed or not, so every supported kernel compiles it.  A kernel with the
+ * bug but without them is one tailguard has never seen: refuse to build.
  */
-#if defined(TG_HAVE_TRAMP_LINK) && defined(TG_HAVE_TRACING_LINK) && \
-	defined(TG_HAVE_MAP_CURR_OR_NEXT) && \
-	defined(TG_HAVE_LINK_CURR_OR_NEXT) && \
-	defined(TG_HAVE_PROG_MAP_COMPATIBLE)
+#if defined(TG_HAVE_TRAMP_LINK) && defined(TG_HAVE_MAP_CURR_OR_NEXT) && \
+	defined(TG_HAVE_PROG_MAP_COMPATIBLE) && defined(TG_HAVE_POKE_MUTEX)
 #define TG_LOOP_CODE	1
 #else
 #define TG_LOOP_CODE	0
 #endif
 
-/*
- * prog_fd_array_put_ptr(): (map, ptr, need_defer) since 20c20bd11a07
- * (6.1.75, 5.10.209), (ptr) before.
- */
-#ifdef TG_HAVE_PUT_PTR_NEED_DEFER
-#define TG_PUT_PTR_ARG(regs)	((regs)->si)
+#if TG_LOOP_BUG && !TG_LOOP_CODE
+#error "tailguard: kernel with CVE-2024-47794 but an unknown BPF layout (struct bpf_tramp_link, bpf_map_get_curr_or_next() or bpf_array_aux::poke_mutex missing; see src/probe.sh)"
+#endif
+
+/* the kretprobe of a kretprobe instance: get_kretprobe() since 5.11 */
+#ifdef TG_HAVE_GET_KRETPROBE
+#define tg_get_kretprobe(ri)	get_kretprobe(ri)
 #else
-#define TG_PUT_PTR_ARG(regs)	((regs)->di)
+#define tg_get_kretprobe(ri)	((ri)->rp)
 #endif
 
 /* ENDBR64 (f3 0f 1e fa), the IBT landing pad. */

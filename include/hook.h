@@ -1,54 +1,62 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The ftrace hook engine shared by every mitigation (src/hook.c).
+ * The hook engine shared by every mitigation (src/hook.c).
  *
- * A hook is either
- *  - an entry hook: @entry runs at the function's entry and the function
- *    then runs unchanged (no IPMODIFY, coexists with livepatches), or
- *  - a redirect hook: the call is sent to @redirect (IPMODIFY) when @pre is
- *    NULL or returns true.  @redirect runs in the module; it may call the
- *    original through tg_hook_orig(): calls from inside the module are never
- *    redirected.  Every @redirect must end with tg_hook_leave().
+ * A mitigation declares its hooks in a table, the way livepatch declares
+ * its klp_func arrays.  A hook never calls the function it hooks: it
+ *
+ *  - looks at the arguments at entry (@entry, an ftrace callback) and may
+ *    make the function return at once with the value of a module stub
+ *    (@refuse), as the kernel's error injection does; and/or
+ *  - looks at the result at return (@ret, a kretprobe handler), where it
+ *    may replace the return value.
+ *
+ * So no hooked function is ever called through a pointer, and an IBT
+ * kernel's sealed functions cannot refuse us.  Several tables may hook one
+ * function: the engine places one ftrace_ops (and one kretprobe) per
+ * function and runs the tables' handlers in table order; the first entry
+ * handler that refuses wins.  A set of tables is placed all or nothing.
+ *
+ * Handlers run with preemption disabled and must not sleep.
  */
 #ifndef TG_HOOK_H
 #define TG_HOOK_H
 
 #include <linux/ftrace.h>
+#include <linux/kprobes.h>
 #include <linux/ptrace.h>
-#include <linux/atomic.h>
 
 struct tg_hook {
-	const char *name;			/* kernel symbol */
-	void (*entry)(struct pt_regs *regs);
-	bool (*pre)(struct pt_regs *regs);
-	void *redirect;
-	bool calls_orig;	/* @redirect calls the original: IBT check */
-	bool from_module;	/* redirect calls made by the module too */
-
-	/* engine-private */
-	unsigned long orig;
-	atomic_long_t hits;
-	bool registered;
-	struct ftrace_ops ops;
+	const char *func;			/* kernel function, by name */
+	/* true: refuse, i.e. return what @refuse returns, at once */
+	bool (*entry)(struct pt_regs *regs);
+	void *refuse;
+	void (*ret)(struct pt_regs *regs);	/* regs_return_value() */
 };
 
-int tg_hook_selftest(void);
-int tg_hook_check_ibt(struct tg_hook *hook);
-int tg_hooks_register(struct tg_hook **hooks, int nr);
-void tg_hooks_unregister(struct tg_hook **hooks, int nr);
-void tg_hooks_drain(void);
+struct tg_hook_table {
+	const char *owner;			/* for messages */
+	const struct tg_hook *hooks;
+	unsigned int nr;
+};
+
+int tg_hooks_place(const struct tg_hook_table **tables, unsigned int nr);
+void tg_hooks_remove(void);
+unsigned long tg_hooks_missed(void);
+int tg_hooks_selftest(void);
+
 unsigned long tg_lookup_symbol(const char *name);
+unsigned long tg_call_gate(unsigned long fn, unsigned long arg);
+void tg_call_gate_close(void);
 
-extern atomic_t tg_hook_inflight;
+/* refusal stubs: return a constant, whatever the arguments */
+bool tg_refuse_false(void);
+int tg_refuse_ebusy(void);
 
-static __always_inline unsigned long tg_hook_orig(struct tg_hook *hook)
-{
-	return READ_ONCE(hook->orig);
-}
-
-static __always_inline void tg_hook_leave(void)
-{
-	atomic_dec(&tg_hook_inflight);
-}
+/* x86-64 argument registers */
+#define tg_arg1(regs)	((regs)->di)
+#define tg_arg2(regs)	((regs)->si)
+#define tg_arg3(regs)	((regs)->dx)
+#define tg_arg4(regs)	((regs)->cx)
 
 #endif /* TG_HOOK_H */

@@ -1,24 +1,96 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tailguard hook engine: ftrace, by name, IPMODIFY only where a call is
- * redirected, PERMANENT so that kernel.ftrace_enabled=0 cannot silently
- * disarm a mitigation, recursion-safe, notrace throughout.
+ * tailguard hook engine (include/hook.h has the model).
  *
- * This is the only object built with the compiler's ftrace instrumentation,
- * for the sake of tailguard_selftest_target(); everything else here is
- * notrace.
+ * One site per hooked function: an ftrace_ops for the entry handlers
+ * (IPMODIFY only when one of them may refuse, PERMANENT so that
+ * kernel.ftrace_enabled=0 cannot silently disarm a mitigation) and a
+ * kretprobe for the return handlers.  The function is found once, by name,
+ * and both are placed on that one address, so a site is exactly one
+ * function even where a name exists twice.
  */
-#include <linux/module.h>
+#include <linux/cpumask.h>
+#include <linux/ftrace.h>
 #include <linux/kprobes.h>
-#include <linux/delay.h>
+#include <linux/module.h>
 #include <linux/rcupdate.h>
+#include <linux/uaccess.h>
 #include "compat.h"
 #include "hook.h"
+#include "selftest.h"
 
-atomic_t tg_hook_inflight = ATOMIC_INIT(0);
-static bool tg_hooks_stopping;
+#define TG_MAX_SITES	8
+#define TG_SITE_HOOKS	3
 
-static notrace bool tg_is_endbr(unsigned long addr)
+struct tg_site {
+	const char *func;
+	unsigned long addr;
+	const struct tg_hook *entry[TG_SITE_HOOKS];
+	const struct tg_hook *ret[TG_SITE_HOOKS];
+	unsigned int nr_entry, nr_ret;
+	bool refuses;
+	bool ops_on, krp_on;
+	struct ftrace_ops ops;
+	struct kretprobe krp;
+};
+
+static struct tg_site tg_sites[TG_MAX_SITES];
+static unsigned int tg_nr_sites;
+static atomic_long_t tg_missed = ATOMIC_LONG_INIT(0);
+
+/* --- refusal stubs: the hooked function "returns" one of these ---------- */
+
+noinline bool tg_refuse_false(void)
+{
+	return false;
+}
+
+noinline int tg_refuse_ebusy(void)
+{
+	return -EBUSY;
+}
+
+/* --- handlers ------------------------------------------------------------ */
+
+static void tg_ftrace_cb(unsigned long ip, unsigned long parent_ip,
+			 struct ftrace_ops *ops, tg_fregs_t *fregs)
+{
+	struct tg_site *s = container_of(ops, struct tg_site, ops);
+	struct pt_regs *regs = tg_ftrace_regs(fregs);
+	unsigned int i;
+	int bit;
+
+	bit = tg_recursion_trylock(ip, parent_ip);
+	if (bit < 0) {
+		/* cannot happen: no handler calls a hooked function */
+		atomic_long_inc(&tg_missed);
+		return;
+	}
+	for (i = 0; i < s->nr_entry; i++) {
+		const struct tg_hook *h = s->entry[i];
+
+		if (h->entry(regs)) {
+			instruction_pointer_set(regs, (unsigned long)h->refuse);
+			break;
+		}
+	}
+	tg_recursion_unlock(bit);
+}
+
+static int tg_kret_cb(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct tg_site *s = container_of(tg_get_kretprobe(ri), struct tg_site,
+					 krp);
+	unsigned int i;
+
+	for (i = 0; i < s->nr_ret; i++)
+		s->ret[i]->ret(regs);
+	return 0;
+}
+
+/* --- symbols ------------------------------------------------------------- */
+
+static bool tg_is_endbr(unsigned long addr)
 {
 	u32 insn;
 
@@ -28,56 +100,12 @@ static notrace bool tg_is_endbr(unsigned long addr)
 }
 
 /*
- * ftrace reports the address of the __fentry__ call: the symbol itself, or
- * symbol + 4 behind the ENDBR64 of an IBT kernel.  Calls must go to the
- * symbol, which is where an indirect call must land under IBT.
+ * Address of a kernel function without kallsyms_lookup_name() (unexported
+ * since 5.7): place a kprobe on it and read the address back.  A kprobe
+ * lands behind the ENDBR64 of an IBT kernel: step back to the symbol.  May
+ * sleep; init only.  0 when the function cannot be probed.
  */
-static notrace unsigned long tg_func_start(unsigned long ip)
-{
-	if (IS_ENABLED(CONFIG_X86_KERNEL_IBT) &&
-	    tg_is_endbr(ip - TG_ENDBR_SIZE))
-		return ip - TG_ENDBR_SIZE;
-	return ip;
-}
-
-static void notrace tg_ftrace_cb(unsigned long ip, unsigned long parent_ip,
-				 struct ftrace_ops *ops, tg_fregs_t *fregs)
-{
-	struct tg_hook *hook = container_of(ops, struct tg_hook, ops);
-	struct pt_regs *regs = tg_ftrace_regs(fregs);
-	int bit;
-
-	bit = tg_recursion_trylock(ip, parent_ip);
-	if (bit < 0)
-		return;
-	if (unlikely(!regs))
-		goto out;
-
-	atomic_long_inc(&hook->hits);
-	if (hook->entry)
-		hook->entry(regs);
-
-	if (!hook->redirect || READ_ONCE(tg_hooks_stopping))
-		goto out;
-	/* our own call of the original: let it run */
-	if (!hook->from_module && within_module(parent_ip, THIS_MODULE))
-		goto out;
-	if (hook->pre && !hook->pre(regs))
-		goto out;
-	if (!READ_ONCE(hook->orig))
-		WRITE_ONCE(hook->orig, tg_func_start(ip));
-	atomic_inc(&tg_hook_inflight);
-	instruction_pointer_set(regs, (unsigned long)hook->redirect);
-out:
-	tg_recursion_unlock(bit);
-}
-
-/*
- * Address of a kernel symbol without kallsyms_lookup_name() (unexported
- * since 5.7): register a kprobe on it and read back the address.  May sleep;
- * call at init only.  Returns 0 when the symbol cannot be probed.
- */
-notrace unsigned long tg_lookup_symbol(const char *name)
+unsigned long tg_lookup_symbol(const char *name)
 {
 	struct kprobe kp = { .symbol_name = name };
 	unsigned long addr;
@@ -86,173 +114,292 @@ notrace unsigned long tg_lookup_symbol(const char *name)
 		return 0;
 	addr = (unsigned long)kp.addr;
 	unregister_kprobe(&kp);
-	/* kprobes step over the ENDBR64 of an IBT kernel */
-	return tg_func_start(addr);
+	if (IS_ENABLED(CONFIG_X86_KERNEL_IBT) &&
+	    tg_is_endbr(addr - TG_ENDBR_SIZE))
+		addr -= TG_ENDBR_SIZE;
+	return addr;
 }
 
-/*
- * On an IBT kernel an indirect call must land on ENDBR64; objtool seals
- * (removes ENDBR from) functions whose address is never taken.  Refuse to
- * arm a hook whose wrapper would call such a function.
- */
-notrace int tg_hook_check_ibt(struct tg_hook *hook)
+/* --- the call gate (src/selftest.c) -------------------------------------- */
+
+static unsigned long tg_gate_fn;
+
+static void tg_gate_cb(unsigned long ip, unsigned long parent_ip,
+		       struct ftrace_ops *ops, tg_fregs_t *fregs)
 {
-	unsigned long addr;
+	struct pt_regs *regs = tg_ftrace_regs(fregs);
+	unsigned long fn = READ_ONCE(tg_gate_fn);
 
-	if (!tg_ibt_enforced() || !hook->calls_orig)
-		return 0;
-	addr = tg_lookup_symbol(hook->name);
-	if (!addr) {
-		pr_err("cannot hook %s: symbol not found\n", hook->name);
-		return -ENOENT;
-	}
-	if (!tg_is_endbr(addr)) {
-		pr_err("cannot hook %s: no ENDBR64 landing pad on this IBT kernel\n",
-		       hook->name);
-		return -EOPNOTSUPP;
-	}
-	return 0;
+	if (fn)
+		instruction_pointer_set(regs, fn);
 }
 
-static notrace int tg_hook_register(struct tg_hook *hook)
+static struct ftrace_ops tg_gate_ops;
+static bool tg_gate_on;
+
+static int tg_gate_place(void)
 {
 	int ret;
 
-	hook->ops.func = tg_ftrace_cb;
-	hook->ops.flags = FTRACE_OPS_FL_SAVE_REGS | TG_FTRACE_PERMANENT;
-	if (hook->redirect)
-		hook->ops.flags |= FTRACE_OPS_FL_IPMODIFY;
-	atomic_long_set(&hook->hits, 0);
-
-	ret = ftrace_set_filter(&hook->ops, (unsigned char *)hook->name,
-				strlen(hook->name), 1);
+	if (tg_gate_on)
+		return 0;
+	/* an ops is not reusable once its filter is freed: start afresh */
+	memset(&tg_gate_ops, 0, sizeof(tg_gate_ops));
+	tg_gate_ops.func = tg_gate_cb;
+	tg_gate_ops.flags = FTRACE_OPS_FL_SAVE_REGS | FTRACE_OPS_FL_IPMODIFY;
+	ret = ftrace_set_filter_ip(&tg_gate_ops,
+				   (unsigned long)tailguard_call_gate, 0, 0);
+	if (!ret)
+		ret = register_ftrace_function(&tg_gate_ops);
 	if (ret) {
-		pr_err("cannot hook %s: not a traceable function (%d)\n",
-		       hook->name, ret);
+		tg_ftrace_free_filter(&tg_gate_ops);
+		pr_err("cannot place the call gate (%d)\n", ret);
 		return ret;
 	}
-	ret = register_ftrace_function(&hook->ops);
-	if (ret) {
-		pr_err("cannot hook %s: %s (%d)\n", hook->name,
-		       ret == -EBUSY ?
-		       "already modified by another IPMODIFY user (a livepatch?) or ftrace disabled" :
-		       "ftrace registration failed", ret);
-		tg_ftrace_free_filter(&hook->ops);
-		return ret;
-	}
-	hook->registered = true;
+	tg_gate_on = true;
 	return 0;
 }
 
-static notrace void tg_hook_unregister(struct tg_hook *hook)
+void tg_call_gate_close(void)
 {
-	if (!hook->registered)
+	if (!tg_gate_on)
 		return;
-	/* klp order: stop the calls, then drop the filter */
-	unregister_ftrace_function(&hook->ops);
-	tg_ftrace_free_filter(&hook->ops);
-	hook->registered = false;
+	unregister_ftrace_function(&tg_gate_ops);
+	tg_ftrace_free_filter(&tg_gate_ops);
+	tg_gate_on = false;
 }
 
-/* All or nothing: on failure every hook placed so far is removed again. */
-notrace int tg_hooks_register(struct tg_hook **hooks, int nr)
+/*
+ * fn(arg) for a function of the kernel that is not exported.  Init only
+ * (one caller at a time); tg_call_gate_close() when done.  Returns 0 if the
+ * gate cannot be placed.
+ */
+unsigned long tg_call_gate(unsigned long fn, unsigned long arg)
 {
-	int i, ret;
+	unsigned long (*gate)(unsigned long) = tailguard_call_gate;
+	unsigned long ret;
 
-	WRITE_ONCE(tg_hooks_stopping, false);
-	for (i = 0; i < nr; i++) {
-		ret = tg_hook_register(hooks[i]);
+	if (tg_gate_place())
+		return 0;
+	/* an opaque call: no constant folding of the gate's own result */
+	OPTIMIZER_HIDE_VAR(gate);
+	WRITE_ONCE(tg_gate_fn, fn);
+	ret = gate(arg);
+	WRITE_ONCE(tg_gate_fn, 0);
+	return ret;
+}
+
+/* --- placing and removing sites ------------------------------------------ */
+
+static struct tg_site *tg_site_of(const char *func)
+{
+	unsigned int i;
+
+	for (i = 0; i < tg_nr_sites; i++)
+		if (!strcmp(tg_sites[i].func, func))
+			return &tg_sites[i];
+	if (tg_nr_sites == TG_MAX_SITES)
+		return NULL;
+	memset(&tg_sites[tg_nr_sites], 0, sizeof(tg_sites[0]));
+	tg_sites[tg_nr_sites].func = func;
+	return &tg_sites[tg_nr_sites++];
+}
+
+static int tg_site_add(const struct tg_hook *h)
+{
+	struct tg_site *s = tg_site_of(h->func);
+
+	if (!s || (h->entry && s->nr_entry == TG_SITE_HOOKS) ||
+	    (h->ret && s->nr_ret == TG_SITE_HOOKS))
+		return -E2BIG;
+	if (h->entry) {
+		s->entry[s->nr_entry++] = h;
+		s->refuses |= !!h->refuse;
+	}
+	if (h->ret)
+		s->ret[s->nr_ret++] = h;
+	return 0;
+}
+
+static int tg_site_place(struct tg_site *s)
+{
+	int ret;
+
+	s->addr = tg_lookup_symbol(s->func);
+	if (!s->addr) {
+		pr_err("cannot hook %s: no such function on this kernel (or kprobes unavailable)\n",
+		       s->func);
+		return -ENOENT;
+	}
+	if (s->nr_entry) {
+		s->ops.func = tg_ftrace_cb;
+		s->ops.flags = FTRACE_OPS_FL_SAVE_REGS | TG_FTRACE_PERMANENT;
+		if (s->refuses)
+			s->ops.flags |= FTRACE_OPS_FL_IPMODIFY;
+		ret = ftrace_set_filter_ip(&s->ops, s->addr, 0, 0);
 		if (ret) {
-			while (--i >= 0)
-				tg_hook_unregister(hooks[i]);
-			tg_hooks_drain();
+			pr_err("cannot hook %s: not a traceable function (%d)\n",
+			       s->func, ret);
+			return ret;
+		}
+		ret = register_ftrace_function(&s->ops);
+		if (ret) {
+			pr_err("cannot hook %s: %s (%d)\n", s->func,
+			       ret == -EBUSY ?
+			       "already modified by another IPMODIFY user (a livepatch?) or ftrace disabled" :
+			       "ftrace registration failed", ret);
+			tg_ftrace_free_filter(&s->ops);
+			return ret;
+		}
+		s->ops_on = true;
+	}
+	if (s->nr_ret) {
+		s->krp.kp.addr = (kprobe_opcode_t *)s->addr;
+		s->krp.handler = tg_kret_cb;
+		/* an instance per task inside the function at once */
+		s->krp.maxactive = max_t(int, 64, 16 * num_possible_cpus());
+		ret = register_kretprobe(&s->krp);
+		if (ret) {
+			pr_err("cannot hook %s: return probe refused (%d)\n",
+			       s->func, ret);
+			return ret;
+		}
+		s->krp_on = true;
+	}
+	return 0;
+}
+
+static void tg_site_remove(struct tg_site *s)
+{
+	if (s->krp_on) {
+		unregister_kretprobe(&s->krp);
+		atomic_long_add(s->krp.nmissed, &tg_missed);
+		s->krp_on = false;
+	}
+	if (s->ops_on) {
+		/* klp order: stop the calls, then drop the filter */
+		unregister_ftrace_function(&s->ops);
+		tg_ftrace_free_filter(&s->ops);
+		s->ops_on = false;
+	}
+}
+
+/* Place every hook of @tables, all or nothing. */
+int tg_hooks_place(const struct tg_hook_table **tables, unsigned int nr)
+{
+	unsigned int t, i;
+	int ret = 0;
+
+	tg_nr_sites = 0;
+	for (t = 0; t < nr && !ret; t++)
+		for (i = 0; i < tables[t]->nr && !ret; i++)
+			ret = tg_site_add(&tables[t]->hooks[i]);
+	if (ret) {
+		pr_err("cannot hook: more sites than the engine holds\n");
+		tg_nr_sites = 0;
+		return ret;
+	}
+	for (i = 0; i < tg_nr_sites; i++) {
+		ret = tg_site_place(&tg_sites[i]);
+		if (ret) {
+			tg_hooks_remove();
 			return ret;
 		}
 	}
 	return 0;
 }
 
-notrace void tg_hooks_unregister(struct tg_hook **hooks, int nr)
-{
-	int i;
-
-	/* new calls run the originals from now on */
-	WRITE_ONCE(tg_hooks_stopping, true);
-	for (i = nr - 1; i >= 0; i--)
-		tg_hook_unregister(hooks[i]);
-}
-
 /*
- * Wait until no task runs module code reached through a redirect.  After
- * unregister_ftrace_function() no callback runs; a task already sent to a
- * wrapper is counted in tg_hook_inflight until its tg_hook_leave(), and
- * synchronize_rcu_tasks() covers the few instructions after it (a task
- * preempted there is not in a tasks-RCU quiescent state).
+ * Remove every site.  Afterwards no handler runs, and no task is left in a
+ * refusal stub: a task preempted there is not quiescent for RCU-tasks.
  */
-notrace void tg_hooks_drain(void)
+void tg_hooks_remove(void)
 {
-	while (atomic_read(&tg_hook_inflight))
-		msleep(20);
+	unsigned int i;
+
+	for (i = tg_nr_sites; i-- > 0;)
+		tg_site_remove(&tg_sites[i]);
+	tg_nr_sites = 0;
+	tg_call_gate_close();
 	synchronize_rcu_tasks();
 }
 
-/* --- self-test --------------------------------------------------------- */
-
-static atomic_t tg_selftest_entries = ATOMIC_INIT(0);
-
-/* The one traced function of the module.  Never called when the hook works. */
-static noinline int tailguard_selftest_target(int x)
+/* Calls a handler could not see (recursion, no kretprobe instance free). */
+unsigned long tg_hooks_missed(void)
 {
-	barrier();
-	return x + 1;
+	unsigned long n = atomic_long_read(&tg_missed);
+	unsigned int i;
+
+	for (i = 0; i < tg_nr_sites; i++)
+		if (tg_sites[i].krp_on)
+			n += READ_ONCE(tg_sites[i].krp.nmissed);
+	return n;
 }
 
-static notrace void tg_selftest_entry(struct pt_regs *regs)
+/* --- self-test ------------------------------------------------------------ */
+
+static int tg_st_entries, tg_st_returns;
+static long tg_st_retval;
+
+static bool tg_st_entry(struct pt_regs *regs)
 {
-	if (regs->di == 41)
-		atomic_inc(&tg_selftest_entries);
+	if (tg_arg1(regs) != 41)
+		return false;
+	tg_st_entries++;
+	return true;
 }
 
-static notrace noinline int tg_selftest_redirect(int x)
+static void tg_st_ret(struct pt_regs *regs)
 {
-	tg_hook_leave();
+	tg_st_returns++;
+	tg_st_retval = (int)regs_return_value(regs);
+}
+
+static const struct tg_hook tg_st_hooks[] = {
+	{ .func = "tailguard_selftest_target", .entry = tg_st_entry,
+	  .refuse = tg_refuse_ebusy, .ret = tg_st_ret },
+};
+
+static const struct tg_hook_table tg_st_table = {
+	.owner = "self-test", .hooks = tg_st_hooks,
+	.nr = ARRAY_SIZE(tg_st_hooks),
+};
+
+static noinline unsigned long tg_st_gated(unsigned long x)
+{
 	return x ^ 0x7467;
 }
 
-static struct tg_hook tg_selftest_hook = {
-	.name = "tailguard_selftest_target",
-	.entry = tg_selftest_entry,
-	.redirect = tg_selftest_redirect,
-	.from_module = true,
-};
-
 /*
- * Prove that ftrace reaches our callback and that an IPMODIFY redirect takes
- * effect, before anything is armed (LKRG's verify-kprobes pattern).
+ * Prove, before any kernel function is hooked, that an entry handler runs
+ * and refuses, that a return handler sees the result, and that the call
+ * gate reaches its target (LKRG's verify-kprobes pattern).
  */
-notrace int tg_hook_selftest(void)
+int tg_hooks_selftest(void)
 {
+	const struct tg_hook_table *tables[] = { &tg_st_table };
 	int (*fn)(int) = tailguard_selftest_target;
-	struct tg_hook *hooks[] = { &tg_selftest_hook };
-	int ret, got;
+	unsigned long gated;
+	int ret, got, plain;
 
-	/* no constant propagation into a .constprop clone of the target */
 	OPTIMIZER_HIDE_VAR(fn);
-
-	ret = tg_hooks_register(hooks, 1);
+	ret = tg_hooks_place(tables, 1);
 	if (ret) {
 		pr_err("self-test failed: cannot hook the module's own test function (%d)\n",
 		       ret);
 		return ret;
 	}
 	got = fn(41);
-	tg_hooks_unregister(hooks, 1);
-	tg_hooks_drain();
-	if (got != (41 ^ 0x7467) || atomic_read(&tg_selftest_entries) != 1) {
-		pr_err("self-test failed: ftrace hook did not fire (got %d, %d entries)\n",
-		       got, atomic_read(&tg_selftest_entries));
+	plain = fn(1);
+	gated = tg_call_gate((unsigned long)tg_st_gated, 1);
+	tg_hooks_remove();
+	if (got != -EBUSY || plain != 2 || tg_st_entries != 1 ||
+	    tg_st_returns != 2 || tg_st_retval != 2 ||
+	    gated != (1 ^ 0x7467)) {
+		pr_err("self-test failed: hooks did not act (refused=%d plain=%d entries=%d returns=%d gate=%lu)\n",
+		       got, plain, tg_st_entries, tg_st_returns, gated);
 		return -ENODEV;
 	}
-	pr_info("self-test passed: ftrace redirect works\n");
+	pr_info("self-test passed: entry refusal, return probe and call gate work\n");
 	return 0;
 }

@@ -1,607 +1,475 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * freplace_loop: CVE-2024-47794, the tail-call infinite loop through
- * freplace (upstream fix d6083f040d5d).  Rules, with upstream's errnos:
+ * freplace (upstream fix d6083f040d5d).  The fixed kernel's rules:
  *
  *  1. an EXT prog never enters a PROG_ARRAY			EINVAL
  *  2. a prog extended by an attached freplace never enters one	EBUSY
  *  3. a freplace never attaches to a PROG_ARRAY member		EBUSY
  *
- * The kernel lacks is_extended / prog_array_member_cnt, so state.c keeps
- * them.  Hooks (docs/module.md has the why of each):
+ * Every decision reads what the kernel itself then uses:
  *
- *  bpf_fd_array_map_update_elem	redirect: holds the scan lock across a
- *				whole PROG_ARRAY update
- *  prog_fd_array_get_ptr	redirect: EXT pre-check before the original
- *				(rule 1), then the original, then rule 2 and
- *				the membership count on its result
- *  prog_fd_array_put_ptr	entry: membership count down
- *  bpf_tracing_prog_attach	redirect: find the freplace target (the fd's
- *				prog or aux->dst_prog), give it a state entry
- *  bpf_trampoline_link_prog	redirect: rule 3 and the extended count,
- *				rolled back when the original fails
- *  bpf_trampoline_unlink_prog	redirect: extended count down once the jump
- *				is gone
+ *  - "extended" is read from the target's code.  Attaching a freplace
+ *    pokes a jmp over the 5-byte nop at the start of the replaced
+ *    function (bpf_arch_text_poke(BPF_MOD_JUMP)); detaching pokes the nop
+ *    back.  A prog is extended while any of its functions starts with
+ *    that jmp (or with the int3 of a poke in progress), so links made
+ *    before the module loaded, or still settling, count by construction.
+ *  - "member" is the number of PROG_ARRAY slots holding the prog.  Every
+ *    slot change goes through prog_array_map_poke_run(map, key, old, new),
+ *    called under the array's poke_mutex right after the slot is written,
+ *    and is counted there.  An array whose slots were not all counted yet
+ *    is counted whole at its first change (or by the walk at load), under
+ *    that same mutex, so no change is counted twice or missed.
+ *  - A decision whose effect the kernel has not made visible yet (an
+ *    insert allowed, slot not written; an attach allowed, jmp not poked)
+ *    is held in the prog's entry until it is, as a ticket of the deciding
+ *    task.  Both sides decide under the state lock, as upstream decides
+ *    under ext_mutex: "member?" and "extended?" are never both answered
+ *    "no" for one prog.
  *
- * State from before the module loaded is read at load by walking every map
- * and link (bpf_map_get_curr_or_next / bpf_link_get_curr_or_next).  The
- * hooks are placed first but count nothing until that walk is done: every
- * counted operation runs inside a wrapper that holds tg_scan_rwsem for
- * read, the walk holds it for write, so an operation is either wholly
- * before the walk (the walk sees its result) or wholly after it (the
- * wrappers count it) - never both, never neither.
+ * Hooks:
+ *  bpf_prog_map_compatible	entry: rules 1 and 2 on the very prog the
+ *				kernel checks; a refusal answers "incompatible"
+ *  prog_fd_array_get_ptr	return: gives a rule 2 refusal its errno
+ *				(EBUSY), closes an insert that failed
+ *  prog_array_map_poke_run	entry: the slot change, counted
+ *  prog_array_map_free		entry: the array is gone
+ *  bpf_trampoline_link_prog	entry: rule 3; return: the attach is done
  */
 #include <linux/bpf.h>
+#include <linux/err.h>
 #include <linux/filter.h>
-#include <linux/rwsem.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/workqueue.h>
 #include "compat.h"
 #include "hook.h"
+#include "state.h"
 #include "tailguard.h"
+
+#define TG_LOOP (&tg_mit_freplace_loop)
 
 #if TG_LOOP_CODE
 
-/*
- * Held for read across a whole PROG_ARRAY update, freplace attach and
- * freplace detach, for write by the load-time scan.  Never nested: the
- * get_ptr and link wrappers run inside the update and attach wrappers and
- * do not take it.
- */
-static DECLARE_RWSEM(tg_scan_rwsem);
+/* all PROG_ARRAYs of before the load are counted: rule 3 can decide */
+static bool tg_loop_ready;
+/* a slot change could not be counted (no memory): rule 3 refuses all */
+static bool tg_loop_lost;
 
-/* PROG_ARRAY updates run under rcu_read_lock() before 6.1.70. */
-#ifdef TG_HAVE_SLEEPABLE_PROG_ARRAY_UPDATE
-#define TG_UPDATE_GFP		GFP_KERNEL
-#define TG_UPDATE_MAY_SLEEP	1
-#else
-#define TG_UPDATE_GFP		GFP_ATOMIC
-#define TG_UPDATE_MAY_SLEEP	0
-#endif
+/* --- "extended": read from the code ------------------------------------------ */
 
-/* true once the load-time scan is done: count from then on */
-static bool tg_tracking(void)
+#define TG_OP_JMP32	0xe9	/* a freplace: jmp to the extension */
+#define TG_OP_INT3	0xcc	/* a text_poke_bp() in progress */
+
+static bool tg_func_patched(const void *func)
 {
-	return READ_ONCE(tg_mits[TG_MIT_LOOP].tracking);
+	unsigned long ip = (unsigned long)func;
+	u32 first;
+	u8 op;
+
+	if (copy_from_kernel_nofault(&first, (void *)ip, sizeof(first)))
+		return true;	/* cannot tell: say extended */
+	if (first == TG_ENDBR64)
+		ip += TG_ENDBR_SIZE;
+	if (copy_from_kernel_nofault(&op, (void *)ip, sizeof(op)))
+		return true;
+	return op == TG_OP_JMP32 || op == TG_OP_INT3;
 }
 
-/* --- PROG_ARRAY update: the scan lock ------------------------------------ */
-
-typedef int (*tg_update_fn)(struct bpf_map *map, struct file *map_file,
-			    void *key, void *value, u64 map_flags);
-
-static int tg_update_wrap(struct bpf_map *map, struct file *map_file,
-			  void *key, void *value, u64 map_flags);
-
-static struct tg_hook tg_update_hook = {
-	.name = "bpf_fd_array_map_update_elem",
-	.redirect = tg_update_wrap,
-	.calls_orig = true,
-};
-
-/*
- * bpf_fd_array_map_update_elem() calls map_fd_get_ptr, stores the prog,
- * then puts the old one: the scan must not see half of that.
- */
-static noinline int tg_update_wrap(struct bpf_map *map, struct file *map_file,
-				   void *key, void *value, u64 map_flags)
+/* Is any function of @prog replaced by a freplace right now? */
+static bool tg_prog_extended(const struct bpf_prog *prog)
 {
-	tg_update_fn orig = (tg_update_fn)tg_hook_orig(&tg_update_hook);
-	bool lock = TG_UPDATE_MAY_SLEEP &&
-		    map->map_type == BPF_MAP_TYPE_PROG_ARRAY;
-	int ret;
+	u32 i, n = prog->aux->func_cnt;
 
-	if (lock)
-		down_read(&tg_scan_rwsem);
-	ret = orig(map, map_file, key, value, map_flags);
-	if (lock)
-		up_read(&tg_scan_rwsem);
-	tg_hook_leave();
-	return ret;
+	if (!prog->jited)	/* freplace targets JITed progs only */
+		return false;
+	if (!n)
+		return tg_func_patched(prog->bpf_func);
+	for (i = 0; i < n; i++)
+		if (tg_func_patched(prog->aux->func[i]->bpf_func))
+			return true;
+	return false;
 }
 
-/* --- PROG_ARRAY side ---------------------------------------------------- */
+/* --- insert: bpf_prog_map_compatible(map, fp) ---------------------------- */
 
-typedef void *(*tg_get_ptr_fn)(struct bpf_map *map, struct file *map_file,
-			       int fd);
-
-static void *tg_get_ptr_wrap(struct bpf_map *map, struct file *map_file,
-			     int fd);
-
-struct tg_hook tg_get_ptr_hook = {
-	.name = "prog_fd_array_get_ptr",
-	.redirect = tg_get_ptr_wrap,
-	.calls_orig = true,
-};
-
-static noinline void *tg_get_ptr_wrap(struct bpf_map *map,
-				      struct file *map_file, int fd)
+static bool tg_loop_compat(struct pt_regs *regs)
 {
-	tg_get_ptr_fn orig = (tg_get_ptr_fn)tg_hook_orig(&tg_get_ptr_hook);
-	bool rule1 = tg_mit_active(TG_MIT_PANIC) || tg_mit_active(TG_MIT_LOOP);
-	struct tg_prog_state *pre = NULL, *st;
-	bool seen_ext = false, track = false;
-	struct bpf_prog *prog;
-	unsigned long flags;
-	void *ret;
+	struct bpf_map *map = (struct bpf_map *)tg_arg1(regs);
+	struct bpf_prog *fp = (struct bpf_prog *)tg_arg2(regs);
+	struct tg_event ev = {};
+	struct tg_prog_state *st;
+	struct tg_ticket *t;
+	bool active = tg_mit_active(TG_LOOP), refuse = false;
+	u32 id;
 
-	/*
-	 * Rule 1, before the original: on a kernel with the panic bug the
-	 * original dereferences NULL for an attached EXT prog.
-	 */
-	if (rule1) {
-		prog = bpf_prog_get_type_dev(fd, BPF_PROG_TYPE_EXT, false);
-		if (!IS_ERR(prog)) {
-			seen_ext = true;
-			if (tg_panic_refuse_ext(prog, map)) {
-				bpf_prog_put(prog);
-				ret = ERR_PTR(-EINVAL);
-				goto out;
-			}
-			bpf_prog_put(prog);
+	if (map->map_type != BPF_MAP_TYPE_PROG_ARRAY)
+		return false;
+	/* no id: the prog being loaded (bpf_check_tail_call()) */
+	id = READ_ONCE(fp->aux->id);
+	if (!id)
+		return false;
+
+	/* rule 1, on the prog the kernel checks: no fd lookup of ours */
+	if (fp->type == BPF_PROG_TYPE_EXT) {
+		if (!active)
+			return false;
+		refuse = tg_rule_hit(TG_LOOP, TG_RULE_EXT_IN_ARRAY, fp, 0, map,
+				     &ev);
+		tg_event_log(&ev);
+		return refuse;
+	}
+
+	tg_state_lock();
+	/* a ticket left by a call whose return we did not see */
+	t = tg_ticket_find(TG_TICKET_INSERT);
+	if (t) {
+		st = t->err ? NULL : tg_state_find(t->id);
+		if (st) {
+			st->ins_pending--;
+			tg_state_put(st);
 		}
+		tg_ticket_free(t);
 	}
-
-	track = tg_tracking();
-
-	ret = orig(map, map_file, fd);
-	if (IS_ERR(ret))
-		goto out;
-	prog = ret;
-
-	/* the fd may have been swapped since our check */
-	if (prog->type == BPF_PROG_TYPE_EXT && !seen_ext && rule1 &&
-	    tg_panic_refuse_ext(prog, map)) {
-		bpf_prog_put(prog);
-		ret = ERR_PTR(-EINVAL);
-		goto out;
-	}
-	if (!track)
-		goto out;
-
-	flags = tg_state_lock();
-	st = tg_state_find(prog);
+	t = tg_ticket_new(TG_TICKET_INSERT, id);
+	st = t ? tg_state_get(id, GFP_ATOMIC) : NULL;
 	if (!st) {
-		/* first time in a PROG_ARRAY: allocate outside the lock */
-		tg_state_unlock(flags);
-		pre = tg_state_alloc(TG_UPDATE_GFP);
-		flags = tg_state_lock();
-		st = tg_state_insert(prog, &pre);
-	}
-	if (!st) {
-		tg_state_unlock(flags);
-		bpf_prog_put(prog);
-		ret = ERR_PTR(-ENOMEM);
-		goto out;
+		/* fail closed: this insert could not be tracked */
+		if (t)
+			tg_ticket_free(t);
+		tg_state_unlock();
+		pr_err_ratelimited("freplace_loop: refused a PROG_ARRAY update of prog %u: out of tickets or memory\n",
+				   id);
+		return true;
 	}
 	/* rule 2 */
-	if (st->ext_cnt > 0 && tg_mit_active(TG_MIT_LOOP) &&
-	    tg_verdict(TG_MIT_LOOP, TG_RULE_EXTENDED_IN_ARRAY, prog, NULL,
-		       map)) {
-		tg_state_unlock(flags);
-		bpf_prog_put(prog);
-		ret = ERR_PTR(-EBUSY);
-		goto out;
+	if ((st->ext_pending || tg_prog_extended(fp)) && active &&
+	    tg_rule_hit(TG_LOOP, TG_RULE_EXTENDED_IN_ARRAY, fp, 0, map, &ev)) {
+		t->err = -EBUSY;
+		tg_state_put(st);
+		refuse = true;
+	} else {
+		st->ins_pending++;
 	}
-	/*
-	 * Counted before bpf_fd_array_map_update_elem() stores it, as upstream
-	 * does: nothing after map_fd_get_ptr can fail there.
-	 */
-	st->member_cnt++;
-	tg_state_unlock(flags);
-out:
-	kfree(pre);
-	tg_hook_leave();
-	return ret;
+	tg_state_unlock();
+	tg_event_log(&ev);
+	return refuse;
 }
 
-static void tg_member_put(const struct bpf_prog *prog)
+/* prog_fd_array_get_ptr() returned: the errno of a refusal, or a failure */
+static void tg_loop_get_ptr_ret(struct pt_regs *regs)
 {
+	void *ptr = (void *)regs_return_value(regs);
 	struct tg_prog_state *st;
-	unsigned long flags;
+	struct tg_ticket *t;
 
-	flags = tg_state_lock();
-	st = tg_state_find(prog);
-	/* saturate: a slot filled before the module loaded may be missed */
-	if (st && st->member_cnt > 0)
-		st->member_cnt--;
-	tg_state_unlock(flags);
-}
-
-/* prog_fd_array_put_ptr(map, ptr, need_defer): any context */
-static void tg_put_ptr_entry(struct pt_regs *regs)
-{
-	if (tg_tracking())
-		tg_member_put((const struct bpf_prog *)TG_PUT_PTR_ARG(regs));
-}
-
-static struct tg_hook tg_put_ptr_hook = {
-	.name = "prog_fd_array_put_ptr",
-	.entry = tg_put_ptr_entry,
-};
-
-/* --- freplace side ------------------------------------------------------ */
-
-/*
- * The prog behind @fd, whatever its type, with a reference.  Only
- * bpf_prog_get_type_dev() is exported; the target of a freplace is usually
- * of its saved_dst_prog_type, so that is tried first.
- */
-#define TG_MAX_PROG_TYPE	64
-
-static struct bpf_prog *tg_prog_get_any(int fd, const struct bpf_prog *ext)
-{
-	enum bpf_prog_type type = ext->aux->saved_dst_prog_type;
-	struct bpf_prog *prog;
-
-	if (type) {
-		prog = bpf_prog_get_type_dev(fd, type, true);
-		if (!IS_ERR(prog))
-			return prog;
-	}
-	/* no __MAX_BPF_PROG_TYPE before 6.2: unknown types simply fail */
-	for (type = BPF_PROG_TYPE_UNSPEC + 1; type < TG_MAX_PROG_TYPE;
-	     type++) {
-		prog = bpf_prog_get_type_dev(fd, type, true);
-		if (!IS_ERR(prog))
-			return prog;
-	}
-	return NULL;
-}
-
-static struct bpf_prog *tg_dst_prog_get(struct bpf_prog *ext)
-{
-	struct bpf_prog *tgt;
-
-	mutex_lock(&ext->aux->dst_mutex);
-	tgt = ext->aux->dst_prog;
-	if (tgt)
-		bpf_prog_inc(tgt);
-	mutex_unlock(&ext->aux->dst_mutex);
-	return tgt;
-}
-
-/*
- * bpf_tracing_prog_attach(prog, tgt_prog_fd, btf_id, bpf_cookie[, ...]) is
- * static and its arity changes between series; only the first two
- * arguments are read and five register arguments are passed through
- * unchanged, which the x86-64 ABI makes exact for every version.
- */
-typedef int (*tg_attach_fn)(unsigned long a1, unsigned long a2,
-			    unsigned long a3, unsigned long a4,
-			    unsigned long a5);
-
-static int tg_attach_wrap(unsigned long a1, unsigned long a2,
-			  unsigned long a3, unsigned long a4,
-			  unsigned long a5);
-
-static struct tg_hook tg_attach_hook = {
-	.name = "bpf_tracing_prog_attach",
-	.redirect = tg_attach_wrap,
-	.calls_orig = true,
-};
-
-static noinline int tg_attach_wrap(unsigned long a1, unsigned long a2,
-				   unsigned long a3, unsigned long a4,
-				   unsigned long a5)
-{
-	tg_attach_fn orig = (tg_attach_fn)tg_hook_orig(&tg_attach_hook);
-	struct bpf_prog *prog = (struct bpf_prog *)a1;
-	struct bpf_prog *tgt = NULL;
-	bool track = false;
-	int ret;
-
-	if (prog->type == BPF_PROG_TYPE_EXT) {
-		track = true;
-		down_read(&tg_scan_rwsem);
-		tgt = (int)a2 ? tg_prog_get_any((int)a2, prog) :
-				tg_dst_prog_get(prog);
-		/* the link wrapper finds the target's entry by id */
-		if (tgt && tg_state_ensure(tgt, GFP_KERNEL)) {
-			ret = -ENOMEM;
-			goto out;
+	tg_state_lock();
+	t = tg_ticket_find(TG_TICKET_INSERT);
+	if (!t)
+		goto out;
+	if (t->err) {
+		/* we answered "incompatible": the kernel says EINVAL */
+		if (IS_ERR(ptr))
+			regs_set_return_value(regs,
+					      (unsigned long)ERR_PTR(t->err));
+		tg_ticket_free(t);
+	} else if (IS_ERR(ptr)) {
+		/* incompatible for the kernel's own reasons: no slot change */
+		st = tg_state_find(t->id);
+		if (st) {
+			st->ins_pending--;
+			tg_state_put(st);
 		}
+		tg_ticket_free(t);
 	}
-	ret = orig(a1, a2, a3, a4, a5);
+	/* else the slot change closes the ticket */
 out:
-	if (tgt)
-		bpf_prog_put(tgt);
-	if (track)
-		up_read(&tg_scan_rwsem);
-	tg_hook_leave();
-	return ret;
+	tg_state_unlock();
 }
 
-/*
- * bpf_trampoline_link_prog(link, tr[, tgt_prog]).  For an EXT prog the
- * trampoline key is (target prog id << 32 | btf_id).  The decision and the
- * extended mark happen under the state lock, like upstream's ext_mutex in
- * __bpf_trampoline_link_prog(); a failed link rolls the mark back (the
- * kernel's bpf_link_cleanup() then releases nothing we counted).
- */
-typedef int (*tg_link_fn)(struct bpf_tramp_link *link,
-			  struct bpf_trampoline *tr, unsigned long a3);
+/* --- slot changes ---------------------------------------------------------- */
 
-static int tg_link_wrap(struct bpf_tramp_link *link,
-			struct bpf_trampoline *tr, unsigned long a3);
-
-static struct tg_hook tg_link_hook = {
-	.name = "bpf_trampoline_link_prog",
-	.redirect = tg_link_wrap,
-	.calls_orig = true,
-};
-
-static noinline int tg_link_wrap(struct bpf_tramp_link *link,
-				 struct bpf_trampoline *tr, unsigned long a3)
+static void tg_count_lost(void)
 {
-	tg_link_fn orig = (tg_link_fn)tg_hook_orig(&tg_link_hook);
-	struct bpf_prog *prog = link->link.prog;
-	const struct bpf_prog *tgt;
-	struct tg_prog_state *st;
-	unsigned long flags;
-	int ret;
-
-	if (!tg_tracking() || prog->type != BPF_PROG_TYPE_EXT) {
-		ret = orig(link, tr, a3);
-		goto out;
+	if (!READ_ONCE(tg_loop_lost)) {
+		WRITE_ONCE(tg_loop_lost, true);
+		pr_err("freplace_loop: lost count of a PROG_ARRAY slot (out of memory): every freplace attach is refused from now on\n");
 	}
-
-	flags = tg_state_lock();
-	st = tg_state_find_id((u32)(tr->key >> 32));
-	if (!st) {
-		tg_state_unlock(flags);
-		/*
-		 * Target not identified: bpf_tracing_prog_attach() resolved
-		 * another prog than we did (fd swapped under us).  Fail
-		 * closed rather than lose track of an extended prog.
-		 */
-		if (tg_mit_active(TG_MIT_LOOP) &&
-		    tg_verdict(TG_MIT_LOOP, TG_RULE_FREPLACE_TO_MEMBER, prog,
-			       NULL, NULL)) {
-			ret = -EBUSY;
-			goto out;
-		}
-		ret = orig(link, tr, a3);
-		goto out;
-	}
-	/* rule 3 */
-	if (st->member_cnt > 0 && tg_mit_active(TG_MIT_LOOP) &&
-	    tg_verdict(TG_MIT_LOOP, TG_RULE_FREPLACE_TO_MEMBER, prog, st->prog,
-		       NULL)) {
-		tg_state_unlock(flags);
-		ret = -EBUSY;
-		goto out;
-	}
-	st->ext_cnt++;
-	tgt = st->prog;
-	tg_state_unlock(flags);
-
-	ret = orig(link, tr, a3);
-	if (ret) {
-		/* tgt is referenced by the attaching caller: entry alive */
-		flags = tg_state_lock();
-		st = tg_state_find(tgt);
-		if (st && st->ext_cnt > 0)
-			st->ext_cnt--;
-		tg_state_unlock(flags);
-	}
-out:
-	tg_hook_leave();
-	return ret;
 }
 
-/*
- * bpf_trampoline_unlink_prog(link, tr[, tgt_prog]), from
- * bpf_tracing_link_release(), where the link's tgt_prog is valid.  The
- * extended count drops after the original has poked the jump out.
- */
-static int tg_unlink_wrap(struct bpf_tramp_link *link,
-			  struct bpf_trampoline *tr, unsigned long a3);
-
-static struct tg_hook tg_unlink_hook = {
-	.name = "bpf_trampoline_unlink_prog",
-	.redirect = tg_unlink_wrap,
-	.calls_orig = true,
-};
-
-static noinline int tg_unlink_wrap(struct bpf_tramp_link *link,
-				   struct bpf_trampoline *tr, unsigned long a3)
-{
-	tg_link_fn orig = (tg_link_fn)tg_hook_orig(&tg_unlink_hook);
-	struct bpf_prog *prog = link->link.prog;
-	const struct bpf_prog *tgt = NULL;
-	struct tg_prog_state *st;
-	unsigned long flags;
-	int ret;
-
-	if (prog && prog->type == BPF_PROG_TYPE_EXT &&
-	    link->link.type == BPF_LINK_TYPE_TRACING)
-		tgt = container_of(link, struct bpf_tracing_link,
-				   link)->tgt_prog;
-	if (tgt)
-		down_read(&tg_scan_rwsem);
-	ret = orig(link, tr, a3);
-	if (tgt) {
-		if (tg_tracking()) {
-			flags = tg_state_lock();
-			st = tg_state_find(tgt);
-			if (st && st->ext_cnt > 0)
-				st->ext_cnt--;
-			tg_state_unlock(flags);
-		}
-		up_read(&tg_scan_rwsem);
-	}
-	tg_hook_leave();
-	return ret;
-}
-
-/* --- state from before the module loaded --------------------------------- */
-
-static typeof(&bpf_map_get_curr_or_next) tg_map_next;
-static typeof(&bpf_link_get_curr_or_next) tg_link_next;
-
-static int tg_count(const struct bpf_prog *prog, bool member)
-{
-	struct tg_prog_state *st;
-	unsigned long flags;
-	int ret;
-
-	ret = tg_state_ensure(prog, GFP_KERNEL);
-	if (ret)
-		return ret;
-	flags = tg_state_lock();
-	st = tg_state_find(prog);
-	if (st) {
-		if (member)
-			st->member_cnt++;
-		else
-			st->ext_cnt++;
-	}
-	tg_state_unlock(flags);
-	return 0;
-}
-
-static int tg_scan_prog_array(struct bpf_map *map)
+/* Count every slot of @map: first sight of it, poke_mutex held. */
+static int tg_count_array(struct bpf_map *map, gfp_t gfp)
 {
 	struct bpf_array *array = container_of(map, struct bpf_array, map);
-	const struct bpf_prog *prog;
+	struct tg_prog_state *st;
+	struct bpf_prog *prog;
 	int ret = 0;
 	u32 i;
 
-	/* slot writers hold poke_mutex: the progs stay referenced here */
-	mutex_lock(&array->aux->poke_mutex);
 	for (i = 0; i < map->max_entries && !ret; i++) {
 		prog = READ_ONCE(array->ptrs[i]);
-		if (prog)
-			ret = tg_count(prog, true);
+		if (!prog)
+			continue;
+		st = tg_state_get(prog->aux->id, gfp);
+		if (!st) {
+			ret = -ENOMEM;
+			break;
+		}
+		st->prog = prog;
+		st->slots++;
+		if (prog->type == BPF_PROG_TYPE_EXT)
+			tg_violation(TG_LOOP, "EXT prog %u is in PROG_ARRAY %u",
+				     prog->aux->id, map->id);
+		if (gfpflags_allow_blocking(gfp) && !(i & 255)) {
+			tg_state_unlock();
+			cond_resched();
+			tg_state_lock();
+		}
 	}
-	mutex_unlock(&array->aux->poke_mutex);
+	if (!ret)
+		ret = tg_array_add(map, gfp);
 	return ret;
 }
 
-/*
- * Count what exists: every PROG_ARRAY slot and every attached freplace link.
- * Under the write side of tg_scan_rwsem, so no counted operation is half
- * done; counting starts (tracking) before the lock is dropped.  Links are
- * collected first and put after the lock is dropped: a last put releases
- * the link, which enters our unlink wrapper.
- */
-int tg_loop_scan(void)
+/* prog_array_map_poke_run(map, key, old, new), under poke_mutex */
+static bool tg_loop_poke_run(struct pt_regs *regs)
 {
-	unsigned int arrays = 0, nlinks = 0, cap = 0, i;
-	struct bpf_link **links = NULL, **grown, *link;
-	struct bpf_tracing_link *tl;
+	struct bpf_map *map = (struct bpf_map *)tg_arg1(regs);
+	struct bpf_prog *old = (struct bpf_prog *)tg_arg3(regs);
+	struct bpf_prog *new = (struct bpf_prog *)tg_arg4(regs);
+	struct tg_prog_state *st;
+	struct tg_ticket *t;
+
+	tg_state_lock();
+	if (!tg_array_known(map)) {
+		/* the slots already hold @new: count them as they are */
+		if (tg_count_array(map, GFP_ATOMIC))
+			tg_count_lost();
+	} else {
+		if (new) {
+			st = tg_state_get(new->aux->id, GFP_ATOMIC);
+			if (st) {
+				st->prog = new;
+				st->slots++;
+			} else
+				tg_count_lost();
+		}
+		if (old) {
+			st = tg_state_find(old->aux->id);
+			if (st && st->slots) {
+				st->slots--;
+				tg_state_put(st);
+			} else {
+				tg_count_lost();
+			}
+		}
+	}
+	t = new ? tg_ticket_find(TG_TICKET_INSERT) : NULL;
+	if (t && !t->err && t->id == new->aux->id) {
+		st = tg_state_find(t->id);
+		if (st) {
+			st->ins_pending--;
+			tg_state_put(st);
+		}
+		tg_ticket_free(t);
+	}
+	tg_state_unlock();
+	return false;
+}
+
+/* prog_array_map_free(map): every slot is empty by now */
+static bool tg_loop_map_free(struct pt_regs *regs)
+{
+	tg_state_lock();
+	tg_array_del((struct bpf_map *)tg_arg1(regs));
+	tg_state_unlock();
+	return false;
+}
+
+/* --- attach: bpf_trampoline_link_prog(link, tr[, tgt_prog]) ---------------- */
+
+static bool tg_loop_link(struct pt_regs *regs)
+{
+	struct bpf_tramp_link *link = (struct bpf_tramp_link *)tg_arg1(regs);
+	struct bpf_trampoline *tr = (struct bpf_trampoline *)tg_arg2(regs);
+	const struct bpf_prog *prog = link->link.prog;
+	struct tg_event ev = {};
+	struct tg_prog_state *st;
+	struct tg_ticket *t;
+	bool member, refuse = false;
+	u32 tgt_id;
+
+	if (prog->type != BPF_PROG_TYPE_EXT)
+		return false;
+	/* an EXT trampoline's key is target prog id << 32 | btf id */
+	tgt_id = (u32)(tr->key >> 32);
+
+	tg_state_lock();
+	st = tg_state_find(tgt_id);
+	/* before the walk at load, membership is not known: say member */
+	member = (st && (st->slots || st->ins_pending)) ||
+		 !READ_ONCE(tg_loop_ready) || READ_ONCE(tg_loop_lost);
+	if (member && tg_mit_active(TG_LOOP) &&
+	    tg_rule_hit(TG_LOOP, TG_RULE_FREPLACE_TO_MEMBER, prog, tgt_id,
+			NULL, &ev)) {
+		refuse = true;
+		goto out;
+	}
+	t = tg_ticket_find(TG_TICKET_ATTACH);
+	if (t)
+		tg_ticket_free(t);	/* a return we did not see */
+	t = tg_ticket_new(TG_TICKET_ATTACH, tgt_id);
+	st = t ? tg_state_get(tgt_id, GFP_ATOMIC) : NULL;
+	if (!t || !st) {
+		if (t)
+			tg_ticket_free(t);
+		refuse = true;
+		pr_err_ratelimited("freplace_loop: refused a freplace attach to prog %u: out of tickets or memory\n",
+				   tgt_id);
+		goto out;
+	}
+	st->ext_pending++;
+out:
+	tg_state_unlock();
+	tg_event_log(&ev);
+	return refuse;
+}
+
+static void tg_loop_link_ret(struct pt_regs *regs)
+{
+	struct tg_prog_state *st;
+	struct tg_ticket *t;
+
+	tg_state_lock();
+	t = tg_ticket_find(TG_TICKET_ATTACH);
+	if (t) {
+		/* done: the jmp is in the code now, or the attach failed */
+		st = tg_state_find(t->id);
+		if (st) {
+			st->ext_pending--;
+			tg_state_put(st);
+		}
+		tg_ticket_free(t);
+	}
+	tg_state_unlock();
+}
+
+static const struct tg_hook tg_loop_hooks[] = {
+	{ .func = "bpf_prog_map_compatible", .entry = tg_loop_compat,
+	  .refuse = tg_refuse_false },
+	{ .func = "prog_fd_array_get_ptr", .ret = tg_loop_get_ptr_ret },
+	{ .func = "prog_array_map_poke_run", .entry = tg_loop_poke_run },
+	{ .func = "prog_array_map_free", .entry = tg_loop_map_free },
+	{ .func = "bpf_trampoline_link_prog", .entry = tg_loop_link,
+	  .refuse = tg_refuse_ebusy, .ret = tg_loop_link_ret },
+};
+
+static const struct tg_hook_table tg_loop_table = {
+	.owner = TG_MIT_NAME_LOOP,
+	.hooks = tg_loop_hooks,
+	.nr = ARRAY_SIZE(tg_loop_hooks),
+};
+
+/* --- what exists at load ----------------------------------------------------- */
+
+/* Report every prog that is both a member and extended, by id. */
+static void tg_loop_check(void)
+{
+	struct tg_prog_state *st;
+	int bkt;
+
+	tg_state_lock();
+	tg_state_for_each(st, bkt)
+		if (st->slots && tg_prog_extended(st->prog))
+			tg_violation(TG_LOOP, "prog %u is in a PROG_ARRAY and extended by a freplace",
+				     st->id);
+	tg_state_unlock();
+}
+
+/* Operations that were inside a hooked function at load are done by now. */
+static void tg_loop_recheck(struct work_struct *work)
+{
+	tg_loop_check();
+}
+
+static DECLARE_DELAYED_WORK(tg_loop_recheck_work, tg_loop_recheck);
+
+/*
+ * Count the slots of every PROG_ARRAY of before the load.  The hooks are in
+ * place: an array changed since is counted by its first change, one changed
+ * during the walk by whichever of the two comes first under its poke_mutex.
+ */
+static int tg_loop_arm(void)
+{
+	unsigned long fn = tg_lookup_symbol("bpf_map_get_curr_or_next");
+	unsigned int arrays = 0;
+	struct bpf_array *array;
 	struct bpf_map *map;
 	int ret = 0;
 	u32 id;
 
-	down_write(&tg_scan_rwsem);
-	for (id = 0; !ret && (map = tg_map_next(&id)); id++) {
+	if (!fn) {
+		pr_err("cannot arm freplace_loop: bpf_map_get_curr_or_next not found (needs kprobes) to read the PROG_ARRAYs of before the load\n");
+		return -ENOENT;
+	}
+	for (id = 0; !ret; id++) {
+		map = (struct bpf_map *)tg_call_gate(fn, (unsigned long)&id);
+		if (!map)
+			break;
 		if (map->map_type == BPF_MAP_TYPE_PROG_ARRAY) {
-			ret = tg_scan_prog_array(map);
+			array = container_of(map, struct bpf_array, map);
+			mutex_lock(&array->aux->poke_mutex);
+			tg_state_lock();
+			if (!tg_array_known(map))
+				ret = tg_count_array(map, GFP_KERNEL);
+			tg_state_unlock();
+			mutex_unlock(&array->aux->poke_mutex);
 			arrays++;
 		}
 		bpf_map_put(map);
+		cond_resched();
 	}
-
-	for (id = 0; !ret && (link = tg_link_next(&id)); id++) {
-		if (nlinks == cap) {
-			cap = cap ? 2 * cap : 64;
-			grown = krealloc(links, cap * sizeof(*links),
-					 GFP_KERNEL);
-			if (!grown) {
-				ret = -ENOMEM;
-				/* not kept: no counting to do under the lock */
-				up_write(&tg_scan_rwsem);
-				bpf_link_put(link);
-				down_write(&tg_scan_rwsem);
-				break;
-			}
-			links = grown;
-		}
-		links[nlinks++] = link;
+	tg_call_gate_close();
+	if (ret) {
+		pr_err("cannot arm freplace_loop: out of memory reading the PROG_ARRAYs of before the load\n");
+		return ret;
 	}
-
-	for (i = 0; !ret && i < nlinks; i++) {
-		link = links[i];
-		if (link->type != BPF_LINK_TYPE_TRACING || !link->prog ||
-		    link->prog->type != BPF_PROG_TYPE_EXT)
-			continue;
-		tl = container_of(link, struct bpf_tracing_link, link.link);
-		if (tl->tgt_prog)
-			ret = tg_count(tl->tgt_prog, false);
-	}
-	if (!ret)
-		WRITE_ONCE(tg_mits[TG_MIT_LOOP].tracking, true);
-	up_write(&tg_scan_rwsem);
-
-	for (i = 0; i < nlinks; i++)
-		bpf_link_put(links[i]);
-	kfree(links);
-
-	if (ret)
-		pr_err("cannot arm freplace_loop: out of memory reading the existing state\n");
-	else
-		pr_info("freplace_loop: %u prog arrays, %u links and %u tracked progs at load\n",
-			arrays, nlinks, tg_state_count());
-	return ret;
-}
-
-static unsigned long tg_lookup_callable(const char *name)
-{
-	unsigned long addr = tg_lookup_symbol(name);
-
-	if (!addr) {
-		pr_err("cannot arm freplace_loop: %s not found (needs kprobes) to read the state from before load\n",
-		       name);
-		return 0;
-	}
-	if (tg_ibt_enforced() && *(const u32 *)addr != TG_ENDBR64) {
-		pr_err("cannot arm freplace_loop: %s has no ENDBR64 landing pad on this IBT kernel\n",
-		       name);
-		return 0;
-	}
-	return addr;
-}
-
-int tg_loop_prepare(struct tg_hook **hooks, int *nr)
-{
-	/* outer wrappers (they take the scan lock) first */
-	struct tg_hook *mine[] = {
-		&tg_state_free_hook, &tg_update_hook, &tg_attach_hook,
-		&tg_unlink_hook, &tg_put_ptr_hook, &tg_link_hook,
-		&tg_get_ptr_hook,
-	};
-	int i, ret;
-
-	tg_map_next = (typeof(tg_map_next))
-		tg_lookup_callable("bpf_map_get_curr_or_next");
-	if (!tg_map_next)
-		return -EOPNOTSUPP;
-	tg_link_next = (typeof(tg_link_next))
-		tg_lookup_callable("bpf_link_get_curr_or_next");
-	if (!tg_link_next)
-		return -EOPNOTSUPP;
-	for (i = 0; i < ARRAY_SIZE(mine); i++) {
-		ret = tg_hook_check_ibt(mine[i]);
-		if (ret)
-			return ret;
-		hooks[(*nr)++] = mine[i];
-	}
+	WRITE_ONCE(tg_loop_ready, true);
+	pr_info("freplace_loop: %u prog arrays and %u tracked progs at load\n",
+		arrays, tg_state_count());
+	tg_loop_check();
+	schedule_delayed_work(&tg_loop_recheck_work, HZ);
 	return 0;
 }
+
+static void tg_loop_disarm(void)
+{
+	cancel_delayed_work_sync(&tg_loop_recheck_work);
+	WRITE_ONCE(tg_loop_ready, false);
+	WRITE_ONCE(tg_loop_lost, false);
+}
+
+#define TG_LOOP_TABLE	(&tg_loop_table)
+#define TG_LOOP_ARM	tg_loop_arm
+#define TG_LOOP_DISARM	tg_loop_disarm
 
 #else /* !TG_LOOP_CODE: 5.10, nothing to arm */
 
-struct tg_hook tg_get_ptr_hook = { .name = "prog_fd_array_get_ptr" };
-
-int tg_loop_prepare(struct tg_hook **hooks, int *nr)
-{
-	return -EOPNOTSUPP;
-}
-
-int tg_loop_scan(void)
-{
-	return 0;
-}
+#define TG_LOOP_TABLE	NULL
+#define TG_LOOP_ARM	NULL
+#define TG_LOOP_DISARM	NULL
 
 #endif /* TG_LOOP_CODE */
+
+struct tg_mitigation tg_mit_freplace_loop = {
+	.name = TG_MIT_NAME_LOOP,
+	.avail = TG_LOOP_BUG ? TG_AVAIL_VULNERABLE :
+		 TG_LOOP_NA ? TG_AVAIL_NOT_APPLICABLE : TG_AVAIL_FIXED,
+	.why = TG_LOOP_WHY,
+	.table = TG_LOOP_BUG ? TG_LOOP_TABLE : NULL,
+	.arm = TG_LOOP_ARM,
+	.disarm = TG_LOOP_DISARM,
+	.enabled = true,
+};

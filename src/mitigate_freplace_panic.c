@@ -1,82 +1,66 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * freplace_panic: rule 1 (an EXT prog never enters a PROG_ARRAY, EINVAL) and
- * rule 4 (no attached EXT prog reaches resolve_prog_type()).
+ * freplace_panic: no loaded EXT prog ever reaches bpf_prog_map_compatible()'s
+ * body (rule 1, EINVAL, which also keeps rule 4: no attached EXT prog reaches
+ * resolve_prog_type()).
  *
  * On kernels with 4a9c7bbe2ed4 + 1c123c567fb1 but without f7866c358733 /
- * fdad456cbcca, resolve_prog_type() reads aux->dst_prog->type for an EXT prog
- * and dst_prog is NULL once the freplace is attached: putting an attached
- * freplace into a PROG_ARRAY dereferences NULL in bpf_prog_map_compatible().
- * See docs/module.md for the audit of every resolve_prog_type() caller.
+ * fdad456cbcca, resolve_prog_type() reads aux->dst_prog->type for an EXT
+ * prog, and dst_prog is NULL once the freplace is attached: putting an
+ * attached freplace into a PROG_ARRAY dereferences NULL in
+ * bpf_prog_map_compatible().  docs/module.md audits every caller.
  *
- * Two layers:
- *  - the PROG_ARRAY get_ptr wrapper (mitigate_freplace_loop.c) asks
- *    tg_panic_refuse_ext() about an EXT fd *before* the original runs;
- *  - a guard on bpf_prog_map_compatible() itself answers "incompatible"
- *    (-> EINVAL, upstream's errno) for an EXT prog without dst_prog, whoever
- *    calls it.  It closes the window in which the fd is swapped between our
- *    check and the original's bpf_prog_get(), and covers callers we did not
- *    foresee.  It never calls into the kernel (IBT-safe by construction).
+ * The guard answers "incompatible" (-> EINVAL, upstream's errno) for every
+ * EXT prog that has an id, whatever its dst_prog: it reads nothing that a
+ * concurrent first attach can change between our check and the kernel's
+ * use.  The only caller that passes an EXT prog without an id is
+ * bpf_check_tail_call() while that prog is being loaded, when dst_prog is
+ * still set; cpumap and devmap pass XDP progs only.  The map owner is never
+ * recorded from an EXT prog, as upstream's prog_fd_array_get_ptr() tests
+ * EXT first.
  */
 #include <linux/bpf.h>
 #include <linux/filter.h>
-#include <linux/bpf_verifier.h>
 #include "compat.h"
 #include "hook.h"
 #include "tailguard.h"
 
-/*
- * Rule 1.  Blocks even in audit mode where the kernel has the panic bug: the
- * update would crash the machine on the spot.  Returns true to refuse.
- */
-bool tg_panic_refuse_ext(const struct bpf_prog *prog,
-			 const struct bpf_map *map)
-{
-	if (tg_mit_active(TG_MIT_PANIC))
-		return tg_verdict(TG_MIT_PANIC, TG_RULE_EXT_IN_ARRAY, prog,
-				  NULL, map);
-	if (tg_mit_active(TG_MIT_LOOP))
-		return tg_verdict(TG_MIT_LOOP, TG_RULE_EXT_IN_ARRAY, prog,
-				  NULL, map);
-	return false;
-}
+#define TG_PANIC (&tg_mit_freplace_panic)
 
-#ifdef TG_HAVE_PROG_MAP_COMPATIBLE
 /* bpf_prog_map_compatible(map, fp) */
-static bool tg_compat_guard_pre(struct pt_regs *regs)
+static bool tg_panic_compat(struct pt_regs *regs)
 {
-	const struct bpf_map *map = (const struct bpf_map *)regs->di;
-	const struct bpf_prog *fp = (const struct bpf_prog *)regs->si;
+	const struct bpf_map *map = (const struct bpf_map *)tg_arg1(regs);
+	const struct bpf_prog *fp = (const struct bpf_prog *)tg_arg2(regs);
+	struct tg_event ev = {};
+	bool refuse;
 
-	if (fp->type != BPF_PROG_TYPE_EXT || READ_ONCE(fp->aux->dst_prog))
+	if (fp->type != BPF_PROG_TYPE_EXT || !READ_ONCE(fp->aux->id) ||
+	    !tg_mit_active(TG_PANIC))
 		return false;
-	if (!tg_mit_active(TG_MIT_PANIC))
-		return false;
-	return tg_verdict(TG_MIT_PANIC, TG_RULE_EXT_IN_ARRAY, fp, NULL, map);
+	refuse = tg_rule_hit(TG_PANIC, TG_RULE_EXT_IN_ARRAY, fp, 0, map, &ev);
+	tg_event_log(&ev);
+	return refuse;
 }
 
-static noinline bool tg_compat_refuse(struct bpf_map *map,
-				      const struct bpf_prog *fp)
-{
-	tg_hook_leave();
-	return false;
-}
-
-static struct tg_hook tg_compat_guard_hook __maybe_unused = {
-	.name = "bpf_prog_map_compatible",
-	.pre = tg_compat_guard_pre,
-	.redirect = tg_compat_refuse,
+static const struct tg_hook tg_panic_hooks[] = {
+	{ .func = "bpf_prog_map_compatible", .entry = tg_panic_compat,
+	  .refuse = tg_refuse_false },
 };
-#endif
 
-/* Hooks freplace_panic needs on this kernel (none when it is fixed). */
-int tg_panic_prepare(struct tg_hook **hooks, int *nr)
-{
-#if TG_PANIC_BUG
-	hooks[(*nr)++] = &tg_compat_guard_hook;
-	/* the get_ptr wrapper is shared with freplace_loop */
-	if (!TG_LOOP_BUG)
-		hooks[(*nr)++] = &tg_get_ptr_hook;
-#endif
-	return 0;
-}
+static const struct tg_hook_table tg_panic_table = {
+	.owner = TG_MIT_NAME_PANIC,
+	.hooks = tg_panic_hooks,
+	.nr = ARRAY_SIZE(tg_panic_hooks),
+};
+
+struct tg_mitigation tg_mit_freplace_panic = {
+	.name = TG_MIT_NAME_PANIC,
+	.avail = TG_PANIC_BUG ? TG_AVAIL_VULNERABLE :
+		 TG_PANIC_NA ? TG_AVAIL_NOT_APPLICABLE : TG_AVAIL_FIXED,
+	.why = TG_PANIC_WHY,
+	.table = TG_PANIC_BUG ? &tg_panic_table : NULL,
+	/* letting it through would crash the kernel on the spot */
+	.audit_blocks = true,
+	.enabled = true,
+};

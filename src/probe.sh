@@ -13,7 +13,6 @@ out=$1
 shift
 
 hdr() {
-	for r in "$@"; do :; done
 	for root in $ROOTS; do
 		if [ -f "$root/$1" ]; then
 			echo "$root/$1"
@@ -28,6 +27,7 @@ ver=$(hdr include/linux/bpf_verifier.h)
 ftr=$(hdr include/linux/ftrace.h)
 rec=$(hdr include/linux/trace_recursion.h)
 sym=$(hdr Module.symvers)
+kpr=$(hdr include/linux/kprobes.h)
 
 tmp=$out.tmp.$$
 {
@@ -43,38 +43,28 @@ tmp=$out.tmp.$$
 	# 1c123c567fb1 era map-owner check vs. the 5.10 array-owner check.
 	grep -q 'bool bpf_prog_map_compatible(' "$bpf" &&
 		def TG_HAVE_PROG_MAP_COMPATIBLE "bpf_prog_map_compatible()"
-	grep -q 'bool bpf_prog_array_compatible(' "$bpf" &&
-		def TG_HAVE_PROG_ARRAY_COMPATIBLE "bpf_prog_array_compatible()"
 	grep -q '^struct bpf_tramp_link {' "$bpf" &&
 		def TG_HAVE_TRAMP_LINK "struct bpf_tramp_link (v5.19+)"
-	grep -q '^struct bpf_tracing_link {' "$bpf" &&
-		def TG_HAVE_TRACING_LINK "struct bpf_tracing_link in bpf.h"
-	# 3-argument trampoline link/unlink came with d6083f040d5d.
-	sed -n '/^int bpf_trampoline_link_prog(/,/;/p' "$bpf" |
-		grep -q 'tgt_prog' &&
-		def TG_HAVE_TRAMP_LINK_TGT "bpf_trampoline_link_prog(link, tr, tgt_prog)"
-	grep -q 'map_fd_put_ptr)(struct bpf_map \*map, void \*ptr, bool need_defer)' "$bpf" &&
-		def TG_HAVE_PUT_PTR_NEED_DEFER "map_fd_put_ptr(map, ptr, need_defer)"
+	sed -n '/^struct bpf_array_aux {/,/^};/p' "$bpf" |
+		grep -q 'struct mutex poke_mutex;' &&
+		def TG_HAVE_POKE_MUTEX "bpf_array_aux::poke_mutex"
 	grep -q 'bpf_map_get_curr_or_next(u32 \*id)' "$bpf" &&
 		def TG_HAVE_MAP_CURR_OR_NEXT "bpf_map_get_curr_or_next()"
-	grep -q 'bpf_link_get_curr_or_next(u32 \*id)' "$bpf" &&
-		def TG_HAVE_LINK_CURR_OR_NEXT "bpf_link_get_curr_or_next()"
-	# "bpf: Fix prog_array_map_poke_run map poke update" (6.1.70) added
-	# bpf_arch_poke_desc_update() and moved PROG_ARRAY updates out of
-	# rcu_read_lock(): map_fd_get_ptr may sleep from then on.
-	grep -q 'void bpf_arch_poke_desc_update(' "$bpf" &&
-		def TG_HAVE_SLEEPABLE_PROG_ARRAY_UPDATE "bpf_arch_poke_desc_update()"
+	grep -q 'get_kretprobe(struct kretprobe_instance' "$kpr" &&
+		def TG_HAVE_GET_KRETPROBE "get_kretprobe() (5.11)"
 
-	# resolve_prog_type(): which generation?
-	body=$(sed -n '/resolve_prog_type(.*bpf_prog \*prog)$/,/^}/p' "$ver")
+	# resolve_prog_type(): which generation?  Where the prog_array check
+	# resolves the owner type, a body not recognised fails the build.
+	body=$(sed -n '/resolve_prog_type(.*bpf_prog \*prog)/,/^}/p' "$ver")
 	if echo "$body" | grep -q 'saved_dst_prog_type'; then
 		def TG_RESOLVE_SAVED "resolve_prog_type() reads saved_dst_prog_type (fdad456cbcca)"
 	elif echo "$body" | grep -q 'BPF_PROG_TYPE_EXT && prog->aux->dst_prog'; then
 		def TG_RESOLVE_NULL_CHECKED "resolve_prog_type() checks dst_prog (f7866c358733)"
 	elif echo "$body" | grep -q 'BPF_PROG_TYPE_EXT'; then
 		def TG_RESOLVE_DEREF "resolve_prog_type() dereferences aux->dst_prog (4a9c7bbe2ed4)"
-	elif [ -n "$body" ]; then
-		def TG_RESOLVE_DST_OR_SELF "resolve_prog_type() = dst_prog ? dst type : own type"
+	elif grep -q 'bool bpf_prog_map_compatible(' "$bpf"; then
+		echo "probe.sh: $ver: resolve_prog_type() not recognised (looked for saved_dst_prog_type, a dst_prog NULL check or a BPF_PROG_TYPE_EXT test)" >&2
+		echo "#error \"tailguard: resolve_prog_type() in $ver not recognised: cannot tell whether the freplace panic is present\""
 	fi
 
 	# ftrace API generations.

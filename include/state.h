@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The state table (src/state.c): what freplace_loop knows that the
+ * unpatched kernel does not keep.  Every call but tg_state_lock() and
+ * tg_state_destroy() wants the lock held.
+ */
+#ifndef TG_STATE_H
+#define TG_STATE_H
+
+#include <linux/list.h>
+#include <linux/sched.h>
+#include <linux/types.h>
+
+struct bpf_map;
+struct bpf_prog;
+
+/*
+ * Per prog id: PROG_ARRAY slots that hold it, and decisions taken on it
+ * whose effect is not visible in the kernel yet.  Dropped when all three
+ * are 0.  @prog is valid while @slots > 0 (each slot holds a reference).
+ */
+struct tg_prog_state {
+	struct hlist_node node;
+	const struct bpf_prog *prog;
+	u32 id;
+	u32 slots;		/* upstream's prog_array_member_cnt */
+	u32 ins_pending;	/* inserts allowed, slot not written yet */
+	u32 ext_pending;	/* freplace attaches allowed, not poked yet */
+};
+
+enum tg_ticket_kind {
+	TG_TICKET_INSERT,	/* compat check .. slot written */
+	TG_TICKET_ATTACH,	/* link entry .. link return */
+};
+
+/* A decision of one task, between the hook that took it and the next. */
+struct tg_ticket {
+	struct hlist_node node;
+	struct task_struct *task;
+	u32 id;			/* prog id the decision is about */
+	int err;		/* 0: allowed, else the errno to return */
+	u8 kind;
+	bool in_use;
+};
+
+void tg_state_lock(void);
+void tg_state_unlock(void);
+
+struct tg_prog_state *tg_state_find(u32 id);
+struct tg_prog_state *tg_state_get(u32 id, gfp_t gfp);
+void tg_state_put(struct tg_prog_state *st);
+
+bool tg_array_known(const struct bpf_map *map);
+int tg_array_add(const struct bpf_map *map, gfp_t gfp);
+void tg_array_del(const struct bpf_map *map);
+
+struct tg_ticket *tg_ticket_find(u8 kind);
+struct tg_ticket *tg_ticket_new(u8 kind, u32 id);
+void tg_ticket_free(struct tg_ticket *t);
+
+#define tg_state_for_each(st, bkt)	\
+	for (bkt = 0, st = NULL; tg_state_next(&st, &bkt);)
+bool tg_state_next(struct tg_prog_state **st, int *bkt);
+
+void tg_state_destroy(void);
+
+#endif /* TG_STATE_H */
