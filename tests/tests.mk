@@ -33,7 +33,7 @@ HARNESS_BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall \
 	$(if $(HARNESS_MULTIARCH),-I/usr/include/$(HARNESS_MULTIARCH))
 HARNESS_CFLAGS := -O2 -g -Wall -Wextra -Wno-unused-parameter \
 	-I$(TESTS_OUT) -I$(TOP)/tests/harness
-HARNESS_LDLIBS := -lbpf -lelf -lz -lzstd
+HARNESS_LDLIBS := -lbpf -lelf -lz -lzstd -lpthread
 
 .PHONY: harness harness-clean
 # keep the objects and skeletons (make would delete them as intermediates)

@@ -16,6 +16,11 @@
  *
  * subprog_tc must stay global (6.1 refuses to freplace static functions) and
  * noinline, and entry_tc must really use its return value (__sink).
+ *
+ * subprog_tc2 (returns 0) is a second global subprog, so that the race
+ * scenarios can keep one freplace link on it while links on subprog_tc
+ * come and go.  entry_tc returns the sum: 1 unchanged, 42 with subprog_tc
+ * replaced by freplace_ret.
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
@@ -40,10 +45,22 @@ __noinline int subprog_tc(struct __sk_buff *skb)
 	return ret;
 }
 
+__noinline int subprog_tc2(struct __sk_buff *skb)
+{
+	int ret = 0;
+
+	__sink(skb);
+	__sink(ret);
+	return ret;
+}
+
 SEC("tc")
 int entry_tc(struct __sk_buff *skb)
 {
-	return subprog_tc(skb);
+	int ret = subprog_tc(skb);
+
+	__sink(ret);
+	return ret + subprog_tc2(skb);
 }
 
 char __license[] SEC("license") = "GPL";

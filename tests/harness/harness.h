@@ -51,5 +51,6 @@ struct scenario {
 };
 
 extern const struct scenario tg_scenarios[];
+extern const struct scenario tg_races[];	/* races.c */
 
 #endif /* TG_HARNESS_H */

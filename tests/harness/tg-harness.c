@@ -278,6 +278,8 @@ static void usage(FILE *f)
 		"scenarios:\n");
 	for (s = tg_scenarios; s->name; s++)
 		fprintf(f, "  %-28s %s\n", s->name, s->help);
+	for (s = tg_races; s->name; s++)
+		fprintf(f, "  %-28s %s\n", s->name, s->help);
 	fprintf(f, "\n  %-28s %s\n", "inventory",
 		"count live BPF progs, maps, links (not a scenario)");
 }
@@ -310,11 +312,17 @@ int main(int argc, char **argv)
 	if (!strcmp(name, "list")) {
 		for (s = tg_scenarios; s->name; s++)
 			printf("%s\n", s->name);
+		for (s = tg_races; s->name; s++)
+			printf("%s\n", s->name);
 		return 0;
 	}
 	for (s = tg_scenarios; s->name; s++)
 		if (!strcmp(s->name, name))
 			break;
+	if (!s->name)
+		for (s = tg_races; s->name; s++)
+			if (!strcmp(s->name, name))
+				break;
 
 	libbpf_set_print(libbpf_print);
 	/* 5.10 still charges BPF memory to RLIMIT_MEMLOCK */
