@@ -15,16 +15,31 @@
 #include <linux/trace_recursion.h>
 #endif
 
-/* ftrace callback argument: struct ftrace_regs since 5.11, pt_regs before. */
-#ifdef TG_HAVE_FTRACE_REGS
+/*
+ * ftrace callback argument: struct ftrace_regs since 5.11, pt_regs before.
+ * Where the arch's ftrace_regs wraps a pt_regs (x86 with
+ * DYNAMIC_FTRACE_WITH_ARGS, 5.11 .. 6.12), the cheaper ftrace_caller fills
+ * in the argument registers and takes back a changed ip (livepatch relies
+ * on it): no SAVE_REGS needed.  Elsewhere SAVE_REGS gives the full pt_regs.
+ */
+#if defined(TG_HAVE_FTRACE_REGS) && defined(TG_HAVE_FTRACE_REGS_PT_REGS)
 typedef struct ftrace_regs tg_fregs_t;
+#define TG_FTRACE_FLAGS		0
 static __always_inline struct pt_regs *tg_ftrace_regs(tg_fregs_t *fregs)
 {
-	/* non-NULL because every tailguard ops has FTRACE_OPS_FL_SAVE_REGS */
+	return &fregs->regs;
+}
+#elif defined(TG_HAVE_FTRACE_REGS)
+typedef struct ftrace_regs tg_fregs_t;
+#define TG_FTRACE_FLAGS		FTRACE_OPS_FL_SAVE_REGS
+static __always_inline struct pt_regs *tg_ftrace_regs(tg_fregs_t *fregs)
+{
+	/* non-NULL: FTRACE_OPS_FL_SAVE_REGS */
 	return ftrace_get_regs(fregs);
 }
 #else
 typedef struct pt_regs tg_fregs_t;
+#define TG_FTRACE_FLAGS		FTRACE_OPS_FL_SAVE_REGS
 static __always_inline struct pt_regs *tg_ftrace_regs(tg_fregs_t *regs)
 {
 	return regs;

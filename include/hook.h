@@ -7,7 +7,7 @@
  *
  *  - looks at the arguments at entry (@entry, an ftrace callback) and may
  *    make the function return at once with the value of a module stub
- *    (@refuse), as the kernel's error injection does; and/or
+ *    that it names, as the kernel's error injection does; and/or
  *  - looks at the result at return (@ret, a kretprobe handler), where it
  *    may replace the return value.
  *
@@ -28,9 +28,12 @@
 
 struct tg_hook {
 	const char *func;			/* kernel function, by name */
-	/* true: refuse, i.e. return what @refuse returns, at once */
-	bool (*entry)(struct pt_regs *regs);
-	void *refuse;
+	/*
+	 * NULL: let the call run; else a refusal stub, whose value the
+	 * function returns at once.  @refuses: it may refuse (IPMODIFY).
+	 */
+	void *(*entry)(struct pt_regs *regs);
+	bool refuses;
 	void (*ret)(struct pt_regs *regs);	/* regs_return_value() */
 };
 
@@ -52,6 +55,7 @@ void tg_call_gate_close(void);
 /* refusal stubs: return a constant, whatever the arguments */
 bool tg_refuse_false(void);
 int tg_refuse_ebusy(void);
+int tg_refuse_enomem(void);
 
 /* x86-64 argument registers */
 #define tg_arg1(regs)	((regs)->di)

@@ -28,6 +28,8 @@ struct tg_prog_state {
 	u32 ext_pending;	/* freplace attaches allowed, not poked yet */
 };
 
+#define TG_TICKETS	256	/* decisions in flight at once, at most */
+
 enum tg_ticket_kind {
 	TG_TICKET_INSERT,	/* compat check .. slot written */
 	TG_TICKET_ATTACH,	/* link entry .. link return */

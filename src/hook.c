@@ -50,6 +50,11 @@ noinline int tg_refuse_ebusy(void)
 	return -EBUSY;
 }
 
+noinline int tg_refuse_enomem(void)
+{
+	return -ENOMEM;
+}
+
 /* --- handlers ------------------------------------------------------------ */
 
 static void tg_ftrace_cb(unsigned long ip, unsigned long parent_ip,
@@ -67,10 +72,10 @@ static void tg_ftrace_cb(unsigned long ip, unsigned long parent_ip,
 		return;
 	}
 	for (i = 0; i < s->nr_entry; i++) {
-		const struct tg_hook *h = s->entry[i];
+		void *stub = s->entry[i]->entry(regs);
 
-		if (h->entry(regs)) {
-			instruction_pointer_set(regs, (unsigned long)h->refuse);
+		if (stub) {
+			instruction_pointer_set(regs, (unsigned long)stub);
 			break;
 		}
 	}
@@ -146,7 +151,7 @@ static int tg_gate_place(void)
 	/* an ops is not reusable once its filter is freed: start afresh */
 	memset(&tg_gate_ops, 0, sizeof(tg_gate_ops));
 	tg_gate_ops.func = tg_gate_cb;
-	tg_gate_ops.flags = FTRACE_OPS_FL_SAVE_REGS | FTRACE_OPS_FL_IPMODIFY;
+	tg_gate_ops.flags = TG_FTRACE_FLAGS | FTRACE_OPS_FL_IPMODIFY;
 	ret = ftrace_set_filter_ip(&tg_gate_ops,
 				   (unsigned long)tailguard_call_gate, 0, 0);
 	if (!ret)
@@ -214,7 +219,7 @@ static int tg_site_add(const struct tg_hook *h)
 		return -E2BIG;
 	if (h->entry) {
 		s->entry[s->nr_entry++] = h;
-		s->refuses |= !!h->refuse;
+		s->refuses |= h->refuses;
 	}
 	if (h->ret)
 		s->ret[s->nr_ret++] = h;
@@ -233,7 +238,7 @@ static int tg_site_place(struct tg_site *s)
 	}
 	if (s->nr_entry) {
 		s->ops.func = tg_ftrace_cb;
-		s->ops.flags = FTRACE_OPS_FL_SAVE_REGS | TG_FTRACE_PERMANENT;
+		s->ops.flags = TG_FTRACE_FLAGS | TG_FTRACE_PERMANENT;
 		if (s->refuses)
 			s->ops.flags |= FTRACE_OPS_FL_IPMODIFY;
 		ret = ftrace_set_filter_ip(&s->ops, s->addr, 0, 0);
@@ -341,12 +346,12 @@ unsigned long tg_hooks_missed(void)
 static int tg_st_entries, tg_st_returns;
 static long tg_st_retval;
 
-static bool tg_st_entry(struct pt_regs *regs)
+static void *tg_st_entry(struct pt_regs *regs)
 {
 	if (tg_arg1(regs) != 41)
-		return false;
+		return NULL;
 	tg_st_entries++;
-	return true;
+	return tg_refuse_ebusy;
 }
 
 static void tg_st_ret(struct pt_regs *regs)
@@ -357,7 +362,7 @@ static void tg_st_ret(struct pt_regs *regs)
 
 static const struct tg_hook tg_st_hooks[] = {
 	{ .func = "tailguard_selftest_target", .entry = tg_st_entry,
-	  .refuse = tg_refuse_ebusy, .ret = tg_st_ret },
+	  .refuses = true, .ret = tg_st_ret },
 };
 
 static const struct tg_hook_table tg_st_table = {

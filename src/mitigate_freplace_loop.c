@@ -51,6 +51,17 @@
 
 #define TG_LOOP (&tg_mit_freplace_loop)
 
+/*
+ * Test builds only (make module TG_BREAK=walk|mode, never DKMS): switch one
+ * fix off, so that the race test that guards it can be seen to fail.
+ *   walk: PROG_ARRAY slots of before the load never counted (no walk, an
+ *         array is not counted whole at its first change)
+ *   mode: slot changes counted in enforce mode only (v1's audit hole)
+ */
+#if defined(TG_BREAK_WALK) || defined(TG_BREAK_MODE)
+#warning "tailguard: test build with a fix switched off (TG_BREAK)"
+#endif
+
 #if TG_LOOP_CODE
 
 /* all PROG_ARRAYs of before the load are counted: rule 3 can decide */
@@ -95,7 +106,7 @@ static bool tg_prog_extended(const struct bpf_prog *prog)
 
 /* --- insert: bpf_prog_map_compatible(map, fp) ---------------------------- */
 
-static bool tg_loop_compat(struct pt_regs *regs)
+static void *tg_loop_compat(struct pt_regs *regs)
 {
 	struct bpf_map *map = (struct bpf_map *)tg_arg1(regs);
 	struct bpf_prog *fp = (struct bpf_prog *)tg_arg2(regs);
@@ -106,20 +117,20 @@ static bool tg_loop_compat(struct pt_regs *regs)
 	u32 id;
 
 	if (map->map_type != BPF_MAP_TYPE_PROG_ARRAY)
-		return false;
+		return NULL;
 	/* no id: the prog being loaded (bpf_check_tail_call()) */
 	id = READ_ONCE(fp->aux->id);
 	if (!id)
-		return false;
+		return NULL;
 
 	/* rule 1, on the prog the kernel checks: no fd lookup of ours */
 	if (fp->type == BPF_PROG_TYPE_EXT) {
 		if (!active)
-			return false;
+			return NULL;
 		refuse = tg_rule_hit(TG_LOOP, TG_RULE_EXT_IN_ARRAY, fp, 0, map,
 				     &ev);
 		tg_event_log(&ev);
-		return refuse;
+		return refuse ? tg_refuse_false : NULL;
 	}
 
 	tg_state_lock();
@@ -134,15 +145,18 @@ static bool tg_loop_compat(struct pt_regs *regs)
 		tg_ticket_free(t);
 	}
 	t = tg_ticket_new(TG_TICKET_INSERT, id);
-	st = t ? tg_state_get(id, GFP_ATOMIC) : NULL;
-	if (!st) {
+	if (!t) {
 		/* fail closed: this insert could not be tracked */
-		if (t)
-			tg_ticket_free(t);
 		tg_state_unlock();
-		pr_err_ratelimited("freplace_loop: refused a PROG_ARRAY update of prog %u: out of tickets or memory\n",
-				   id);
-		return true;
+		pr_err_ratelimited("freplace_loop: refused a PROG_ARRAY update of prog %u: %d updates in flight already\n",
+				   id, TG_TICKETS);
+		return tg_refuse_false;
+	}
+	st = tg_state_get(id, GFP_ATOMIC);
+	if (!st) {
+		t->err = -ENOMEM;	/* get_ptr's return says so */
+		tg_state_unlock();
+		return tg_refuse_false;
 	}
 	/* rule 2 */
 	if ((st->ext_pending || tg_prog_extended(fp)) && active &&
@@ -155,7 +169,7 @@ static bool tg_loop_compat(struct pt_regs *regs)
 	}
 	tg_state_unlock();
 	tg_event_log(&ev);
-	return refuse;
+	return refuse ? tg_refuse_false : NULL;
 }
 
 /* prog_fd_array_get_ptr() returned: the errno of a refusal, or a failure */
@@ -234,7 +248,7 @@ static int tg_count_array(struct bpf_map *map, gfp_t gfp)
 }
 
 /* prog_array_map_poke_run(map, key, old, new), under poke_mutex */
-static bool tg_loop_poke_run(struct pt_regs *regs)
+static void *tg_loop_poke_run(struct pt_regs *regs)
 {
 	struct bpf_map *map = (struct bpf_map *)tg_arg1(regs);
 	struct bpf_prog *old = (struct bpf_prog *)tg_arg3(regs);
@@ -243,6 +257,14 @@ static bool tg_loop_poke_run(struct pt_regs *regs)
 	struct tg_ticket *t;
 
 	tg_state_lock();
+#ifdef TG_BREAK_MODE
+	if (READ_ONCE(tg_mode) != TG_MODE_ENFORCE)
+		goto ticket;
+#endif
+#ifdef TG_BREAK_WALK
+	if (!tg_array_known(map) && tg_array_add(map, GFP_ATOMIC))
+		tg_count_lost();
+#endif
 	if (!tg_array_known(map)) {
 		/* the slots already hold @new: count them as they are */
 		if (tg_count_array(map, GFP_ATOMIC))
@@ -266,6 +288,9 @@ static bool tg_loop_poke_run(struct pt_regs *regs)
 			}
 		}
 	}
+#ifdef TG_BREAK_MODE
+ticket:
+#endif
 	t = new ? tg_ticket_find(TG_TICKET_INSERT) : NULL;
 	if (t && !t->err && t->id == new->aux->id) {
 		st = tg_state_find(t->id);
@@ -276,21 +301,21 @@ static bool tg_loop_poke_run(struct pt_regs *regs)
 		tg_ticket_free(t);
 	}
 	tg_state_unlock();
-	return false;
+	return NULL;
 }
 
 /* prog_array_map_free(map): every slot is empty by now */
-static bool tg_loop_map_free(struct pt_regs *regs)
+static void *tg_loop_map_free(struct pt_regs *regs)
 {
 	tg_state_lock();
 	tg_array_del((struct bpf_map *)tg_arg1(regs));
 	tg_state_unlock();
-	return false;
+	return NULL;
 }
 
 /* --- attach: bpf_trampoline_link_prog(link, tr[, tgt_prog]) ---------------- */
 
-static bool tg_loop_link(struct pt_regs *regs)
+static void *tg_loop_link(struct pt_regs *regs)
 {
 	struct bpf_tramp_link *link = (struct bpf_tramp_link *)tg_arg1(regs);
 	struct bpf_trampoline *tr = (struct bpf_trampoline *)tg_arg2(regs);
@@ -298,11 +323,12 @@ static bool tg_loop_link(struct pt_regs *regs)
 	struct tg_event ev = {};
 	struct tg_prog_state *st;
 	struct tg_ticket *t;
-	bool member, refuse = false;
+	void *refuse = NULL;
+	bool member;
 	u32 tgt_id;
 
 	if (prog->type != BPF_PROG_TYPE_EXT)
-		return false;
+		return NULL;
 	/* an EXT trampoline's key is target prog id << 32 | btf id */
 	tgt_id = (u32)(tr->key >> 32);
 
@@ -314,7 +340,7 @@ static bool tg_loop_link(struct pt_regs *regs)
 	if (member && tg_mit_active(TG_LOOP) &&
 	    tg_rule_hit(TG_LOOP, TG_RULE_FREPLACE_TO_MEMBER, prog, tgt_id,
 			NULL, &ev)) {
-		refuse = true;
+		refuse = tg_refuse_ebusy;
 		goto out;
 	}
 	t = tg_ticket_find(TG_TICKET_ATTACH);
@@ -323,11 +349,10 @@ static bool tg_loop_link(struct pt_regs *regs)
 	t = tg_ticket_new(TG_TICKET_ATTACH, tgt_id);
 	st = t ? tg_state_get(tgt_id, GFP_ATOMIC) : NULL;
 	if (!t || !st) {
+		/* fail closed: this attach could not be tracked */
+		refuse = t ? tg_refuse_enomem : tg_refuse_ebusy;
 		if (t)
 			tg_ticket_free(t);
-		refuse = true;
-		pr_err_ratelimited("freplace_loop: refused a freplace attach to prog %u: out of tickets or memory\n",
-				   tgt_id);
 		goto out;
 	}
 	st->ext_pending++;
@@ -358,12 +383,12 @@ static void tg_loop_link_ret(struct pt_regs *regs)
 
 static const struct tg_hook tg_loop_hooks[] = {
 	{ .func = "bpf_prog_map_compatible", .entry = tg_loop_compat,
-	  .refuse = tg_refuse_false },
+	  .refuses = true },
 	{ .func = "prog_fd_array_get_ptr", .ret = tg_loop_get_ptr_ret },
 	{ .func = "prog_array_map_poke_run", .entry = tg_loop_poke_run },
 	{ .func = "prog_array_map_free", .entry = tg_loop_map_free },
 	{ .func = "bpf_trampoline_link_prog", .entry = tg_loop_link,
-	  .refuse = tg_refuse_ebusy, .ret = tg_loop_link_ret },
+	  .refuses = true, .ret = tg_loop_link_ret },
 };
 
 static const struct tg_hook_table tg_loop_table = {
@@ -415,6 +440,9 @@ static int tg_loop_arm(void)
 		return -ENOENT;
 	}
 	for (id = 0; !ret; id++) {
+#ifdef TG_BREAK_WALK
+		break;
+#endif
 		map = (struct bpf_map *)tg_call_gate(fn, (unsigned long)&id);
 		if (!map)
 			break;

@@ -28,7 +28,7 @@
 #define TG_PANIC (&tg_mit_freplace_panic)
 
 /* bpf_prog_map_compatible(map, fp) */
-static bool tg_panic_compat(struct pt_regs *regs)
+static void *tg_panic_compat(struct pt_regs *regs)
 {
 	const struct bpf_map *map = (const struct bpf_map *)tg_arg1(regs);
 	const struct bpf_prog *fp = (const struct bpf_prog *)tg_arg2(regs);
@@ -37,15 +37,15 @@ static bool tg_panic_compat(struct pt_regs *regs)
 
 	if (fp->type != BPF_PROG_TYPE_EXT || !READ_ONCE(fp->aux->id) ||
 	    !tg_mit_active(TG_PANIC))
-		return false;
+		return NULL;
 	refuse = tg_rule_hit(TG_PANIC, TG_RULE_EXT_IN_ARRAY, fp, 0, map, &ev);
 	tg_event_log(&ev);
-	return refuse;
+	return refuse ? tg_refuse_false : NULL;
 }
 
 static const struct tg_hook tg_panic_hooks[] = {
 	{ .func = "bpf_prog_map_compatible", .entry = tg_panic_compat,
-	  .refuse = tg_refuse_false },
+	  .refuses = true },
 };
 
 static const struct tg_hook_table tg_panic_table = {

@@ -28,6 +28,7 @@ ftr=$(hdr include/linux/ftrace.h)
 rec=$(hdr include/linux/trace_recursion.h)
 sym=$(hdr Module.symvers)
 kpr=$(hdr include/linux/kprobes.h)
+aft=$(hdr arch/x86/include/asm/ftrace.h)
 
 tmp=$out.tmp.$$
 {
@@ -70,6 +71,9 @@ tmp=$out.tmp.$$
 	# ftrace API generations.
 	grep -q 'struct ftrace_ops \*op, struct ftrace_regs \*fregs);' "$ftr" &&
 		def TG_HAVE_FTRACE_REGS "ftrace_func_t takes struct ftrace_regs (5.11)"
+	sed -n '/^struct ftrace_regs {/,/^};/p' "$aft" |
+		grep -q 'struct pt_regs[[:space:]]*regs;' &&
+		def TG_HAVE_FTRACE_REGS_PT_REGS "x86 struct ftrace_regs wraps pt_regs (ftrace args)"
 	grep -q 'ftrace_test_recursion_trylock(unsigned long ip' "$rec" &&
 		def TG_HAVE_RECURSION_TRYLOCK "ftrace_test_recursion_trylock(ip, parent_ip) (5.11)"
 	grep -q 'FTRACE_OPS_FL_PERMANENT' "$ftr" &&

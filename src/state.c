@@ -17,7 +17,6 @@
 #define TG_STATE_BITS	12
 #define TG_ARRAY_BITS	8
 #define TG_TICKET_BITS	6
-#define TG_TICKETS	256
 
 static DEFINE_HASHTABLE(tg_progs, TG_STATE_BITS);
 static DEFINE_HASHTABLE(tg_arrays, TG_ARRAY_BITS);

@@ -159,7 +159,7 @@ static long long read_ll(const char *path)
 
 /* ---- module ------------------------------------------------------------------ */
 
-static const char *const mitig_names[TG_NR_MITIG] = { "freplace_panic", "freplace_loop" };
+static const char *const mitig_names[TG_NR_MITIG] = { TG_MIT_NAME_PANIC, TG_MIT_NAME_LOOP };
 
 /* TAILGUARD_SYSFS overrides the sysfs directory (lab tests of the parser) */
 static const char *sysfs_dir(void)
@@ -185,12 +185,12 @@ void tg_module_read(struct tg_module *mod)
 	if (stat(dir, &st) || !S_ISDIR(st.st_mode))
 		return;
 	mod->loaded = true;
-	snprintf(path, sizeof(path), "%s/version", dir);
+	snprintf(path, sizeof(path), "%s/" TG_F_VERSION, dir);
 	read_str(path, mod->version, sizeof(mod->version));
-	snprintf(path, sizeof(path), "%s/mode", dir);
+	snprintf(path, sizeof(path), "%s/" TG_F_MODE, dir);
 	read_str(path, mod->mode, sizeof(mod->mode));
 	pick_selected(mod->mode);
-	snprintf(path, sizeof(path), "%s/tracked_progs", dir);
+	snprintf(path, sizeof(path), "%s/" TG_F_TRACKED, dir);
 	mod->tracked = read_ll(path);
 	for (int i = 0; i < TG_NR_MITIG; i++) {
 		struct tg_mitig *m = &mod->m[i];
@@ -199,16 +199,16 @@ void tg_module_read(struct tg_module *mod)
 		if (stat(path, &st) || !S_ISDIR(st.st_mode))
 			continue;
 		m->present = true;
-		snprintf(path, sizeof(path), "%s/mitigations/%s/state", dir, m->name);
+		snprintf(path, sizeof(path), "%s/mitigations/%s/" TG_F_STATE, dir, m->name);
 		read_str(path, m->state, sizeof(m->state));
 		pick_selected(m->state);
-		snprintf(path, sizeof(path), "%s/mitigations/%s/action", dir, m->name);
+		snprintf(path, sizeof(path), "%s/mitigations/%s/" TG_F_ACTION, dir, m->name);
 		read_str(path, m->action, sizeof(m->action));
-		snprintf(path, sizeof(path), "%s/mitigations/%s/enabled", dir, m->name);
+		snprintf(path, sizeof(path), "%s/mitigations/%s/" TG_F_ENABLED, dir, m->name);
 		m->enabled = (int)read_ll(path);
-		snprintf(path, sizeof(path), "%s/mitigations/%s/blocked", dir, m->name);
+		snprintf(path, sizeof(path), "%s/mitigations/%s/" TG_F_BLOCKED, dir, m->name);
 		m->blocked = read_ll(path);
-		snprintf(path, sizeof(path), "%s/mitigations/%s/audited", dir, m->name);
+		snprintf(path, sizeof(path), "%s/mitigations/%s/" TG_F_AUDITED, dir, m->name);
 		m->audited = read_ll(path);
 	}
 }

@@ -285,11 +285,11 @@ static int upd(int map_fd, uint32_t key, int prog_fd)
 }
 
 /*
- * d6083f040d5d's attach-side rules, with the TC target prog tg_tc_entry,
- * a fresh 1-slot prog_array and the TC-targeted EXT prog tg_ext_tc (which
+ * d6083f040d5d's attach-side rules, with the TC target prog tgprobe_tc,
+ * a fresh 1-slot prog_array and the TC-targeted EXT prog tgprobe_ext_tc (which
  * has no tail call and is never put into any array while attached):
- *   1. tg_tc_entry in the array, attach tg_ext_tc to it: EBUSY when fixed;
- *   2. tg_ext_tc attached, tg_tc_entry into the array:   EBUSY when fixed.
+ *   1. tgprobe_tc in the array, attach tgprobe_ext_tc to it: EBUSY when fixed;
+ *   2. tgprobe_ext_tc attached, tgprobe_tc into the array:   EBUSY when fixed.
  * On an unfixed kernel both succeed; nothing is ever run, and links and
  * slots are undone at once.  This is the loop's real precondition (a prog
  * both extended and a prog_array member); the EXT-into-array EINVAL alone
@@ -297,7 +297,7 @@ static int upd(int map_fd, uint32_t key, int prog_fd)
  */
 static void probe_ebusy(struct tg_freplace_probe *p, struct tg_targets *t, struct tg_ext *e)
 {
-	int tgt = bpf_program__fd(t->progs.tg_tc_entry);
+	int tgt = bpf_program__fd(t->progs.tgprobe_tc);
 	struct bpf_link *l;
 	uint32_t key = 0;
 	int arr, err;
@@ -314,12 +314,12 @@ static void probe_ebusy(struct tg_freplace_probe *p, struct tg_targets *t, struc
 			"TC prog into an empty prog_array: %s", errname(err));
 		goto out;
 	}
-	l = bpf_program__attach_freplace(e->progs.tg_ext_tc, tgt, "tg_tc_sub");
+	l = bpf_program__attach_freplace(e->progs.tgprobe_ext_tc, tgt, "tg_tc_sub");
 	p->e_attach_member = l ? 0 : errno;
 	bpf_link__destroy(l);
 	bpf_map_delete_elem(arr, &key);
 
-	l = bpf_program__attach_freplace(e->progs.tg_ext_tc, tgt, "tg_tc_sub");
+	l = bpf_program__attach_freplace(e->progs.tgprobe_ext_tc, tgt, "tg_tc_sub");
 	if (!l) {
 		setwhat(p->attach_what, sizeof(p->attach_what),
 			"attaching freplace to a prog outside any prog_array: %s", errname(errno));
@@ -351,7 +351,7 @@ void tg_probe_freplace(struct tg_freplace_probe *p)
 		return;
 	}
 	/* no BPF_XDP expected_attach_type: it must not differ from the owner's */
-	bpf_program__set_expected_attach_type(t->progs.tg_xdp_entry, 0);
+	bpf_program__set_expected_attach_type(t->progs.tgprobe_xdp, 0);
 	err = tg_targets__load(t);
 	if (err) {
 		p->err = err;
@@ -367,12 +367,12 @@ void tg_probe_freplace(struct tg_freplace_probe *p)
 			errname(-p->err));
 		goto out;
 	}
-	err = bpf_program__set_attach_target(e->progs.tg_ext_owner,
-			bpf_program__fd(t->progs.tg_xdp_entry), "tg_xdp_sub");
-	err = err ?: bpf_program__set_attach_target(e->progs.tg_ext_xdp,
-			bpf_program__fd(t->progs.tg_xdp_entry), "tg_xdp_sub");
-	err = err ?: bpf_program__set_attach_target(e->progs.tg_ext_tc,
-			bpf_program__fd(t->progs.tg_tc_entry), "tg_tc_sub");
+	err = bpf_program__set_attach_target(e->progs.tgprobe_owner,
+			bpf_program__fd(t->progs.tgprobe_xdp), "tg_xdp_sub");
+	err = err ?: bpf_program__set_attach_target(e->progs.tgprobe_ext_xdp,
+			bpf_program__fd(t->progs.tgprobe_xdp), "tg_xdp_sub");
+	err = err ?: bpf_program__set_attach_target(e->progs.tgprobe_ext_tc,
+			bpf_program__fd(t->progs.tgprobe_tc), "tg_tc_sub");
 	if (err) {
 		p->err = err;
 		setwhat(p->what, sizeof(p->what), "setting freplace targets: %s", errname(-err));
@@ -389,9 +389,9 @@ void tg_probe_freplace(struct tg_freplace_probe *p)
 
 	/* Nothing below is attached or run. */
 	map_fd = bpf_map__fd(e->maps.tg_jmp);
-	p->e_ext_xdp = upd(map_fd, 0, bpf_program__fd(e->progs.tg_ext_xdp));
-	p->e_xdp = upd(map_fd, 1, bpf_program__fd(t->progs.tg_xdp_entry));
-	p->e_ext_tc = upd(map_fd, 1, bpf_program__fd(e->progs.tg_ext_tc));
+	p->e_ext_xdp = upd(map_fd, 0, bpf_program__fd(e->progs.tgprobe_ext_xdp));
+	p->e_xdp = upd(map_fd, 1, bpf_program__fd(t->progs.tgprobe_xdp));
+	p->e_ext_tc = upd(map_fd, 1, bpf_program__fd(e->progs.tgprobe_ext_tc));
 	if (p->e_xdp == 0) {
 		uint32_t one = 1;
 

@@ -13,7 +13,10 @@
 #define TG_VERSION "0.1.0"
 #endif
 
-#define TG_SYSFS "/sys/kernel/tailguard"
+/* the module's sysfs names and values: one header for module, CLI, tests */
+#include "../include/uapi/tailguard.h"
+
+#define TG_SYSFS TG_SYSFS_DIR
 
 enum tg_state {
 	TG_FIXED,

@@ -583,10 +583,11 @@ static void *attach_swapped(void *arg)
 
 /*
  * Links of X come and go on T or U (one fd, swapped) while the mode flips
- * between audit, enforce and off.  Then, in audit mode with the swaps
- * still running, one link is made and kept; the mode goes back to
- * enforce.  Its target must now be refused in a PROG_ARRAY (EBUSY), and
- * the other one accepted.
+ * between audit, enforce and off.  Then T goes into a slot in audit mode,
+ * and in enforce a freplace on T must be refused.  Last, in audit mode
+ * with the swaps still running, one link is made and kept; the mode goes
+ * back to enforce.  Its target must now be refused in a PROG_ARRAY (EBUSY),
+ * and the other one accepted.
  */
 static int race_mode_switch(void)
 {
@@ -624,6 +625,20 @@ static int race_mode_switch(void)
 		stop = 1;
 		pthread_join(th[2], NULL);
 		pthread_join(th[1], NULL);
+		/* rule 3: a slot filled in audit mode still counts in enforce */
+		sh("echo audit > /sys/kernel/tailguard/mode 2>/dev/null");
+		err = slot(a, 1, swap_a);
+		sh("echo enforce > /sys/kernel/tailguard/mode 2>/dev/null");
+		if (err) {
+			res_error("T into a slot: %s", errno_name(err));
+			goto out;
+		}
+		kept = link_freplace(at.ext_fd, swap_a, id);
+		if (kept >= 0) {
+			bypass++;
+			close(kept);
+		}
+		unslot(a, 1);
 		sh("echo audit > /sys/kernel/tailguard/mode 2>/dev/null");
 		/* the kept link, made while the fd still changes under it */
 		kept = -1;

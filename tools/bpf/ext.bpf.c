@@ -5,11 +5,11 @@
  * so prog->aux->dst_prog stays set and no kernel generation can crash on
  * them (the NULL deref needs an *attached* EXT prog).  Nothing here runs.
  *
- * tg_ext_owner: replaces tg_xdp_sub and tail-calls through jmp_table, so
+ * tgprobe_owner: replaces tg_xdp_sub and tail-calls through jmp_table, so
  *   loading it makes it the owner of jmp_table (owner type XDP on kernels
  *   with 1c123c567fb1, raw EXT before).
- * tg_ext_xdp:   an XDP-targeted EXT prog (the freplace-loop probe).
- * tg_ext_tc:    a TC-targeted EXT prog (the invalid-tailcallee probe).
+ * tgprobe_ext_xdp:   an XDP-targeted EXT prog (the freplace-loop probe).
+ * tgprobe_ext_tc:    a TC-targeted EXT prog (the invalid-tailcallee probe).
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
@@ -24,20 +24,20 @@ struct {
 } tg_jmp SEC(".maps");
 
 SEC("freplace")
-int tg_ext_owner(struct xdp_md *xdp)
+int tgprobe_owner(struct xdp_md *xdp)
 {
 	bpf_tail_call_static(xdp, &tg_jmp, 0);
 	return 0;
 }
 
 SEC("freplace")
-int tg_ext_xdp(struct xdp_md *xdp)
+int tgprobe_ext_xdp(struct xdp_md *xdp)
 {
 	return 0;
 }
 
 SEC("freplace")
-int tg_ext_tc(struct __sk_buff *skb)
+int tgprobe_ext_tc(struct __sk_buff *skb)
 {
 	return 0;
 }

@@ -22,7 +22,7 @@ __noinline int tg_xdp_sub(struct xdp_md *xdp)
 }
 
 SEC("xdp")
-int tg_xdp_entry(struct xdp_md *xdp)
+int tgprobe_xdp(struct xdp_md *xdp)
 {
 	return tg_xdp_sub(xdp);
 }
@@ -35,7 +35,7 @@ __noinline int tg_tc_sub(struct __sk_buff *skb)
 }
 
 SEC("tc")
-int tg_tc_entry(struct __sk_buff *skb)
+int tgprobe_tc(struct __sk_buff *skb)
 {
 	return tg_tc_sub(skb);
 }
