@@ -33,6 +33,7 @@
  */
 #include <getopt.h>
 #include <sys/utsname.h>
+#include <linux/perf_event.h>
 #include <bpf/libbpf.h>
 #include "tgperf.h"
 #include "bench.skel.h"
@@ -42,17 +43,18 @@
 #define PA_SLOTS	64
 #define MAP_KEYS	1024
 
-enum { B_PA, B_FR, B_TR, B_HASH, B_ARR, NB };
+enum { B_PA, B_FR, B_TR, B_HASH, B_ARR, B_PERF, NB };
 static const char *bname[NB] = {
 	"prog_array insert+delete",
 	"freplace link create+close",
 	"test_run tail-call chain (per rep)",
 	"hash map update",
 	"array map update",
+	"perf_event_array update",
 };
 static const char *bkey[NB] = {
 	"prog_array_update", "freplace_attach", "test_run", "hash_update",
-	"array_update",
+	"array_update", "perf_event_array_update",
 };
 
 enum { PH_BARE, PH_ARMED, PH_AFTER, NPH };
@@ -78,7 +80,7 @@ static struct {
 	int tgt_fd, ext_fd, chain_fd;
 	__u32 btf_id;
 	enum bpf_attach_type ext_type;
-	int hash_fd, arr_fd;
+	int hash_fd, arr_fd, perf_map, perf_fd;
 } c;
 
 static uint64_t samp[NPH][NB][MAXR];
@@ -164,7 +166,34 @@ static int setup(void)
 				  MAP_KEYS, NULL);
 	if (c.hash_fd < 0 || c.arr_fd < 0)
 		return -1;
+	/* a software perf event in the slot of a 1-entry perf_event_array */
+	{
+		struct perf_event_attr pa = {
+			.type = PERF_TYPE_SOFTWARE,
+			.size = sizeof(pa),
+			.config = PERF_COUNT_SW_DUMMY,
+		};
+
+		c.perf_fd = syscall(__NR_perf_event_open, &pa, 0, -1, -1, 0);
+		c.perf_map = bpf_map_create(BPF_MAP_TYPE_PERF_EVENT_ARRAY,
+					    "tgb_perf", 4, 4, 1, NULL);
+		if (c.perf_fd < 0 || c.perf_map < 0)
+			return -1;
+	}
 	return 0;
+}
+
+/* ns per update of a perf_event_array slot (an fd array, not PROG_ARRAY) */
+static uint64_t run_perf(long iters)
+{
+	uint64_t t0 = now_ns();
+	__u32 k = 0;
+	long i;
+
+	for (i = 0; i < iters; i++)
+		if (bpf_map_update_elem(c.perf_map, &k, &c.perf_fd, BPF_ANY))
+			errors[B_PERF]++;
+	return (now_ns() - t0) / iters;
 }
 
 /* ns per insert+delete pair of ordinary tc progs in a 64-slot PROG_ARRAY */
@@ -253,6 +282,7 @@ static void measure(int ph, uint64_t *v)
 			v[B_TR] = min_of(v[B_TR], run_tr(cfg.tr_repeat));
 		v[B_HASH] = min_of(v[B_HASH], run_map(c.hash_fd, cfg.map_iter, B_HASH));
 		v[B_ARR] = min_of(v[B_ARR], run_map(c.arr_fd, cfg.map_iter, B_ARR));
+		v[B_PERF] = min_of(v[B_PERF], run_perf(cfg.map_iter));
 	}
 	for (b = 0; b < NB; b++)
 		if (nsamp[ph][b] < MAXR && v[b])
@@ -363,13 +393,33 @@ static double ratio(int b)
 	return ratio_q(b, 0.5);
 }
 
+/* ns the module adds per op: median over rounds of w[r] - mean(wo) */
+static double added_ns(int b)
+{
+	int64_t d[MAXR];
+	uint64_t u[MAXR];
+	int r, n = 0;
+
+	for (r = 0; r < nrounds; r++)
+		if (w[b][r] && wo[b][r] && wo[b][r + 1])
+			d[n++] = (int64_t)w[b][r] -
+				 (int64_t)(wo[b][r] + wo[b][r + 1]) / 2;
+	if (!n)
+		return 0;
+	/* median of signed values: shift to unsigned around a large offset */
+	for (r = 0; r < n; r++)
+		u[r] = (uint64_t)(d[r] + (1LL << 40));
+	return (double)((int64_t)median_u64(u, n) - (1LL << 40));
+}
+
 static void print_table(void)
 {
 	int b;
 
 	out("\n");
-	out("%-36s %12s %12s %12s %12s %7s  %s\n", "figure (median ns/op)", "bare",
-	    "armed", "after", "without", "ratio", "(quartiles of the per-round ratios)");
+	out("%-36s %12s %12s %12s %12s %7s %9s  %s\n", "figure (median ns/op)", "bare",
+	    "armed", "after", "without", "ratio", "ns added",
+	    "(quartiles of the per-round ratios)");
 	for (b = 0; b < NB; b++) {
 		uint64_t tmp[MAXR];
 		double bare, after;
@@ -378,9 +428,9 @@ static void print_table(void)
 		bare = median_u64(tmp, nsamp[PH_BARE][b]);
 		memcpy(tmp, samp[PH_AFTER][b], sizeof(tmp));
 		after = median_u64(tmp, nsamp[PH_AFTER][b]);
-		out("%-36s %12.0f %12.0f %12.0f %12.0f %7.3f  (%.3f .. %.3f)%s\n",
+		out("%-36s %12.0f %12.0f %12.0f %12.0f %7.3f %9.0f  (%.3f .. %.3f)%s\n",
 		    bname[b], bare, med(PH_ARMED, b), after, med(PH_BARE, b),
-		    ratio(b), ratio_q(b, 0.25), ratio_q(b, 0.75),
+		    ratio(b), added_ns(b), ratio_q(b, 0.25), ratio_q(b, 0.75),
 		    errors[b] ? "  (errors!)" : "");
 	}
 	{
@@ -391,8 +441,9 @@ static void print_table(void)
 		    "", "", pw ? 1e9 / pw : 0);
 		out("  (ops/s: first column without, last column with)\n");
 	}
-	out("errors: prog_array=%ld freplace=%ld test_run=%ld hash=%ld array=%ld\n",
-	    errors[B_PA], errors[B_FR], errors[B_TR], errors[B_HASH], errors[B_ARR]);
+	out("errors: prog_array=%ld freplace=%ld test_run=%ld hash=%ld array=%ld perf_event_array=%ld\n",
+	    errors[B_PA], errors[B_FR], errors[B_TR], errors[B_HASH], errors[B_ARR],
+	    errors[B_PERF]);
 	{
 		uint64_t tmp[MAXR];
 		int n = nload < MAXR ? nload : MAXR;
@@ -623,8 +674,9 @@ int main(int argc, char **argv)
 	print_table();
 	scale();
 	out("\n");
-	out("headline: prog_array_update=%.3f freplace_attach=%.3f test_run=%.3f\n",
-	    ratio(B_PA), ratio(B_FR), ratio(B_TR));
+	out("headline: prog_array_update=%.3f freplace_attach=%.3f test_run=%.3f hash_update=%.3f array_update=%.3f perf_event_array_update=%.3f\n",
+	    ratio(B_PA), ratio(B_FR), ratio(B_TR), ratio(B_HASH), ratio(B_ARR),
+	    ratio(B_PERF));
 	(void)bkey;
 	return load_fail && !nload ? 1 : 0;
 }
