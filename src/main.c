@@ -38,16 +38,21 @@ static void tg_banner(void)
 			tg_ibt_enforced() ? "enforced" : "not enforced");
 }
 
+/*
+ * Stop deciding, stop the mitigations' own work (it reads the state, which
+ * is exact only while the hooks are in place), remove the hooks, drop the
+ * state.
+ */
 static void tg_disarm_all(void)
 {
 	unsigned int i;
 
 	for (i = 0; i < tg_nr_mits; i++)
 		WRITE_ONCE(tg_mits[i]->armed, false);
-	tg_hooks_remove();
 	for (i = 0; i < tg_nr_mits; i++)
-		if (tg_mits[i]->disarm)
+		if (tg_mits[i]->table && tg_mits[i]->disarm)
 			tg_mits[i]->disarm();
+	tg_hooks_remove();
 	tg_state_destroy();
 }
 

@@ -104,6 +104,23 @@ static bool tg_prog_extended(const struct bpf_prog *prog)
 	return false;
 }
 
+/* --- tickets ------------------------------------------------------------------ */
+
+/* @t's decision is visible in the kernel now, or void: drop what it held. */
+static void tg_ticket_close(struct tg_ticket *t)
+{
+	struct tg_prog_state *st = t->err ? NULL : tg_state_find(t->id);
+
+	if (st) {
+		if (t->kind == TG_TICKET_INSERT)
+			st->ins_pending--;
+		else
+			st->ext_pending--;
+		tg_state_put(st);
+	}
+	tg_ticket_free(t);
+}
+
 /* --- insert: bpf_prog_map_compatible(map, fp) ---------------------------- */
 
 static void *tg_loop_compat(struct pt_regs *regs)
@@ -136,14 +153,8 @@ static void *tg_loop_compat(struct pt_regs *regs)
 	tg_state_lock();
 	/* a ticket left by a call whose return we did not see */
 	t = tg_ticket_find(TG_TICKET_INSERT);
-	if (t) {
-		st = t->err ? NULL : tg_state_find(t->id);
-		if (st) {
-			st->ins_pending--;
-			tg_state_put(st);
-		}
-		tg_ticket_free(t);
-	}
+	if (t)
+		tg_ticket_close(t);
 	t = tg_ticket_new(TG_TICKET_INSERT, id);
 	if (!t) {
 		/* fail closed: this insert could not be tracked */
@@ -176,29 +187,21 @@ static void *tg_loop_compat(struct pt_regs *regs)
 static void tg_loop_get_ptr_ret(struct pt_regs *regs)
 {
 	void *ptr = (void *)regs_return_value(regs);
-	struct tg_prog_state *st;
 	struct tg_ticket *t;
 
 	tg_state_lock();
 	t = tg_ticket_find(TG_TICKET_INSERT);
 	if (!t)
 		goto out;
-	if (t->err) {
+	if (t->err && IS_ERR(ptr))
 		/* we answered "incompatible": the kernel says EINVAL */
-		if (IS_ERR(ptr))
-			regs_set_return_value(regs,
-					      (unsigned long)ERR_PTR(t->err));
-		tg_ticket_free(t);
-	} else if (IS_ERR(ptr)) {
-		/* incompatible for the kernel's own reasons: no slot change */
-		st = tg_state_find(t->id);
-		if (st) {
-			st->ins_pending--;
-			tg_state_put(st);
-		}
-		tg_ticket_free(t);
-	}
-	/* else the slot change closes the ticket */
+		regs_set_return_value(regs, (unsigned long)ERR_PTR(t->err));
+	/*
+	 * A refusal, or incompatible for the kernel's own reasons: no slot
+	 * change follows.  Else the slot change closes the ticket.
+	 */
+	if (t->err || IS_ERR(ptr))
+		tg_ticket_close(t);
 out:
 	tg_state_unlock();
 }
@@ -292,14 +295,8 @@ static void *tg_loop_poke_run(struct pt_regs *regs)
 ticket:
 #endif
 	t = new ? tg_ticket_find(TG_TICKET_INSERT) : NULL;
-	if (t && !t->err && t->id == new->aux->id) {
-		st = tg_state_find(t->id);
-		if (st) {
-			st->ins_pending--;
-			tg_state_put(st);
-		}
-		tg_ticket_free(t);
-	}
+	if (t && !t->err && t->id == new->aux->id)
+		tg_ticket_close(t);
 	tg_state_unlock();
 	return NULL;
 }
@@ -345,7 +342,7 @@ static void *tg_loop_link(struct pt_regs *regs)
 	}
 	t = tg_ticket_find(TG_TICKET_ATTACH);
 	if (t)
-		tg_ticket_free(t);	/* a return we did not see */
+		tg_ticket_close(t);	/* a return we did not see */
 	t = tg_ticket_new(TG_TICKET_ATTACH, tgt_id);
 	st = t ? tg_state_get(tgt_id, GFP_ATOMIC) : NULL;
 	if (!t || !st) {
@@ -364,20 +361,13 @@ out:
 
 static void tg_loop_link_ret(struct pt_regs *regs)
 {
-	struct tg_prog_state *st;
 	struct tg_ticket *t;
 
 	tg_state_lock();
+	/* done: the jmp is in the code now, or the attach failed */
 	t = tg_ticket_find(TG_TICKET_ATTACH);
-	if (t) {
-		/* done: the jmp is in the code now, or the attach failed */
-		st = tg_state_find(t->id);
-		if (st) {
-			st->ext_pending--;
-			tg_state_put(st);
-		}
-		tg_ticket_free(t);
-	}
+	if (t)
+		tg_ticket_close(t);
 	tg_state_unlock();
 }
 
@@ -399,12 +389,19 @@ static const struct tg_hook_table tg_loop_table = {
 
 /* --- what exists at load ----------------------------------------------------- */
 
-/* Report every prog that is both a member and extended, by id. */
+/*
+ * Report every prog that is both a member and extended, by id.  st->prog
+ * is alive while st->slots counts a slot holding it, which holds only
+ * while every slot change is counted: not after a lost count, not once the
+ * hooks are gone (disarm cancels the recheck first).
+ */
 static void tg_loop_check(void)
 {
 	struct tg_prog_state *st;
 	int bkt;
 
+	if (READ_ONCE(tg_loop_lost))
+		return;
 	tg_state_lock();
 	tg_state_for_each(st, bkt)
 		if (st->slots && tg_prog_extended(st->prog))
