@@ -101,40 +101,6 @@ static void set(struct tg_issue *is, enum tg_state st, const char *signal, const
 	va_end(ap);
 }
 
-static const char *errname(int e)
-{
-	switch (e) {
-	case -1: return "not run";
-	case 0: return "accepted";
-	case EINVAL: return "EINVAL";
-	case EBUSY: return "EBUSY";
-	case EPERM: return "EPERM";
-	case ENOENT: return "ENOENT";
-	case E2BIG: return "E2BIG";
-	case ENOTSUP: return "EOPNOTSUPP";
-	case ENOMEM: return "ENOMEM";
-	default: return strerror(e);
-	}
-}
-
-/* ---- small file helpers ---------------------------------------------------- */
-
-static int read_str(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "r");
-	size_t n;
-
-	buf[0] = 0;
-	if (!f)
-		return -errno;
-	n = fread(buf, 1, len - 1, f);
-	fclose(f);
-	buf[n] = 0;
-	while (n && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
-		buf[--n] = 0;
-	return 0;
-}
-
 /* "enforce" or "audit [enforce] off" -> "enforce" */
 static void pick_selected(char *s)
 {
@@ -144,17 +110,6 @@ static void pick_selected(char *s)
 		memmove(s, l + 1, r - l - 1);
 		s[r - l - 1] = 0;
 	}
-}
-
-static long long read_ll(const char *path)
-{
-	char buf[64], *end;
-	long long v;
-
-	if (read_str(path, buf, sizeof(buf)) || !buf[0])
-		return -1;
-	v = strtoll(buf, &end, 0);
-	return end == buf ? -1 : v;
 }
 
 /* ---- module ------------------------------------------------------------------ */
@@ -186,12 +141,12 @@ void tg_module_read(struct tg_module *mod)
 		return;
 	mod->loaded = true;
 	snprintf(path, sizeof(path), "%s/" TG_F_VERSION, dir);
-	read_str(path, mod->version, sizeof(mod->version));
+	tg_read_str(path, mod->version, sizeof(mod->version));
 	snprintf(path, sizeof(path), "%s/" TG_F_MODE, dir);
-	read_str(path, mod->mode, sizeof(mod->mode));
+	tg_read_str(path, mod->mode, sizeof(mod->mode));
 	pick_selected(mod->mode);
 	snprintf(path, sizeof(path), "%s/" TG_F_TRACKED, dir);
-	mod->tracked = read_ll(path);
+	mod->tracked = tg_read_ll(path);
 	for (int i = 0; i < TG_NR_MITIG; i++) {
 		struct tg_mitig *m = &mod->m[i];
 
@@ -200,16 +155,16 @@ void tg_module_read(struct tg_module *mod)
 			continue;
 		m->present = true;
 		snprintf(path, sizeof(path), "%s/mitigations/%s/" TG_F_STATE, dir, m->name);
-		read_str(path, m->state, sizeof(m->state));
+		tg_read_str(path, m->state, sizeof(m->state));
 		pick_selected(m->state);
 		snprintf(path, sizeof(path), "%s/mitigations/%s/" TG_F_ACTION, dir, m->name);
-		read_str(path, m->action, sizeof(m->action));
+		tg_read_str(path, m->action, sizeof(m->action));
 		snprintf(path, sizeof(path), "%s/mitigations/%s/" TG_F_ENABLED, dir, m->name);
-		m->enabled = (int)read_ll(path);
+		m->enabled = (int)tg_read_ll(path);
 		snprintf(path, sizeof(path), "%s/mitigations/%s/" TG_F_BLOCKED, dir, m->name);
-		m->blocked = read_ll(path);
+		m->blocked = tg_read_ll(path);
 		snprintf(path, sizeof(path), "%s/mitigations/%s/" TG_F_AUDITED, dir, m->name);
-		m->audited = read_ll(path);
+		m->audited = tg_read_ll(path);
 	}
 }
 
@@ -267,7 +222,7 @@ void tg_kernel_read(struct tg_kernel *k)
 		memset(k->ver, 0, sizeof(k->ver));
 		sscanf(k->release, "%d.%d.%d", &k->ver[0], &k->ver[1], &k->ver[2]);
 	}
-	if (!read_str("/proc/sys/net/core/bpf_jit_enable", buf, sizeof(buf)))
+	if (!tg_read_str("/proc/sys/net/core/bpf_jit_enable", buf, sizeof(buf)))
 		k->jit_enable = atoi(buf);
 	tg_kernel_btf(k);
 }
@@ -387,7 +342,7 @@ static void classify_freplace(const struct tg_kernel *k, const struct tg_module 
 	if (raw_owner)
 		set(tc, TG_NOT_FIXED, "probe",
 		    "freplace-owned prog_array has owner type EXT (XDP prog: EINVAL), TC-targeted EXT prog: %s",
-		    errname(fp->e_ext_tc));
+		    tg_errname(fp->e_ext_tc));
 	else if (fp->e_xdp == 0 && fp->e_ext_tc == EINVAL)
 		set(tc, TG_FIXED, "probe",
 		    "TC-targeted EXT prog into an XDP-owned prog_array: EINVAL");
@@ -397,12 +352,12 @@ static void classify_freplace(const struct tg_kernel *k, const struct tg_module 
 	else
 		set(tc, TG_CANNOT_DETECT, "probe",
 		    "unexpected errnos: XDP prog %s, TC-targeted EXT prog %s",
-		    errname(fp->e_xdp), errname(fp->e_ext_tc));
+		    tg_errname(fp->e_xdp), tg_errname(fp->e_ext_tc));
 
 	/* -- loop caused by freplace (d6083f040d5d) -- */
 	snprintf(rules, sizeof(rules),
 		 "EXT prog into prog_array: %s; freplace attach to a prog_array member: %s; extended prog into prog_array: %s",
-		 errname(fp->e_ext_xdp), errname(fp->e_attach_member), errname(fp->e_member_extended));
+		 tg_errname(fp->e_ext_xdp), tg_errname(fp->e_attach_member), tg_errname(fp->e_member_extended));
 	refused = fp->e_ext_xdp == EINVAL && fp->e_attach_member == EBUSY &&
 		  fp->e_member_extended == EBUSY;
 	if (raw_owner) {

@@ -30,56 +30,6 @@
 #include "fentry.skel.h"
 #include "kread.skel.h"
 
-int tg_verbose;
-
-/* ---- libbpf log capture ---------------------------------------------- */
-
-static char tg_log[16384];
-static size_t tg_log_len;
-
-void tg_log_reset(void)
-{
-	tg_log_len = 0;
-	tg_log[0] = 0;
-}
-
-const char *tg_log_text(void)
-{
-	return tg_log;
-}
-
-static int tg_libbpf_print(enum libbpf_print_level lvl, const char *fmt, va_list ap)
-{
-	char line[1024];
-	int n;
-
-	if (lvl == LIBBPF_DEBUG && tg_verbose < 2)
-		return 0;
-	n = vsnprintf(line, sizeof(line), fmt, ap);
-	if (n < 0)
-		return 0;
-	if (tg_verbose)
-		fprintf(stderr, "libbpf: %s", line);
-	if ((size_t)n >= sizeof(line))
-		n = sizeof(line) - 1;
-	if (tg_log_len + n >= sizeof(tg_log)) {
-		/* keep the tail */
-		size_t keep = sizeof(tg_log) / 2;
-
-		memmove(tg_log, tg_log + tg_log_len - keep, keep);
-		tg_log_len = keep;
-	}
-	memcpy(tg_log + tg_log_len, line, n);
-	tg_log_len += n;
-	tg_log[tg_log_len] = 0;
-	return 0;
-}
-
-__attribute__((constructor)) static void tg_probes_init(void)
-{
-	libbpf_set_print(tg_libbpf_print);
-}
-
 static void setwhat(char *buf, size_t len, const char *fmt, ...)
 {
 	va_list ap;
@@ -87,27 +37,6 @@ static void setwhat(char *buf, size_t len, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, len, fmt, ap);
 	va_end(ap);
-}
-
-static const char *errname(int e)
-{
-	switch (e) {
-	case 0: return "OK";
-	case EINVAL: return "EINVAL";
-	case EBUSY: return "EBUSY";
-	case EPERM: return "EPERM";
-	case EACCES: return "EACCES";
-	case ENOENT: return "ENOENT";
-	case E2BIG: return "E2BIG";
-	case ENOTSUP: return "EOPNOTSUPP";
-	case ENOMEM: return "ENOMEM";
-	case EFAULT: return "EFAULT";
-	case ENOSPC: return "ENOSPC";
-	case ENOSYS: return "ENOSYS";
-	case ESRCH: return "ESRCH";
-	case 524: return "ENOTSUPP";
-	default: return strerror(e);
-	}
 }
 
 /* ---- disassembly ------------------------------------------------------- */
@@ -238,7 +167,7 @@ int tg_kread_open(char *why, size_t whylen)
 				"verifier refused bpf_probe_read_kernel (kernel lockdown=confidentiality?)");
 		else
 			setwhat(why, whylen, "loading the kernel-memory reader failed: %s",
-				errname(err));
+				tg_errname(err));
 		return -err;
 	}
 	return 0;
@@ -305,13 +234,13 @@ static void probe_ebusy(struct tg_freplace_probe *p, struct tg_targets *t, struc
 	arr = bpf_map_create(BPF_MAP_TYPE_PROG_ARRAY, "tg_probe_arr", 4, 4, 1, NULL);
 	if (arr < 0) {
 		setwhat(p->attach_what, sizeof(p->attach_what), "creating a prog_array: %s",
-			errname(errno));
+			tg_errname(errno));
 		return;
 	}
 	err = upd(arr, 0, tgt);
 	if (err) {
 		setwhat(p->attach_what, sizeof(p->attach_what),
-			"TC prog into an empty prog_array: %s", errname(err));
+			"TC prog into an empty prog_array: %s", tg_errname(err));
 		goto out;
 	}
 	l = bpf_program__attach_freplace(e->progs.tgprobe_ext_tc, tgt, "tg_tc_sub");
@@ -322,7 +251,7 @@ static void probe_ebusy(struct tg_freplace_probe *p, struct tg_targets *t, struc
 	l = bpf_program__attach_freplace(e->progs.tgprobe_ext_tc, tgt, "tg_tc_sub");
 	if (!l) {
 		setwhat(p->attach_what, sizeof(p->attach_what),
-			"attaching freplace to a prog outside any prog_array: %s", errname(errno));
+			"attaching freplace to a prog outside any prog_array: %s", tg_errname(errno));
 		goto out;
 	}
 	p->e_member_extended = upd(arr, 0, tgt);
@@ -347,7 +276,7 @@ void tg_probe_freplace(struct tg_freplace_probe *p)
 	if (!t) {
 		p->err = -(errno ? errno : EINVAL);
 		setwhat(p->what, sizeof(p->what), "opening the freplace target object: %s",
-			errname(-p->err));
+			tg_errname(-p->err));
 		return;
 	}
 	/* no BPF_XDP expected_attach_type: it must not differ from the owner's */
@@ -356,7 +285,7 @@ void tg_probe_freplace(struct tg_freplace_probe *p)
 	if (err) {
 		p->err = err;
 		setwhat(p->what, sizeof(p->what), "loading XDP/TC target progs: %s",
-			errname(-err));
+			tg_errname(-err));
 		goto out;
 	}
 
@@ -364,7 +293,7 @@ void tg_probe_freplace(struct tg_freplace_probe *p)
 	if (!e) {
 		p->err = -(errno ? errno : EINVAL);
 		setwhat(p->what, sizeof(p->what), "opening the freplace object: %s",
-			errname(-p->err));
+			tg_errname(-p->err));
 		goto out;
 	}
 	err = bpf_program__set_attach_target(e->progs.tgprobe_owner,
@@ -375,7 +304,7 @@ void tg_probe_freplace(struct tg_freplace_probe *p)
 			bpf_program__fd(t->progs.tgprobe_tc), "tg_tc_sub");
 	if (err) {
 		p->err = err;
-		setwhat(p->what, sizeof(p->what), "setting freplace targets: %s", errname(-err));
+		setwhat(p->what, sizeof(p->what), "setting freplace targets: %s", tg_errname(-err));
 		goto out;
 	}
 	tg_log_reset();
@@ -383,7 +312,7 @@ void tg_probe_freplace(struct tg_freplace_probe *p)
 	if (err) {
 		p->err = err;
 		setwhat(p->what, sizeof(p->what), "loading (not attaching) freplace progs: %s",
-			errname(-err));
+			tg_errname(-err));
 		goto out;
 	}
 
@@ -572,7 +501,7 @@ static void analyse_trampoline(struct tg_jit_probe *p, int prog_fd)
 	f = tg_fentry__open();
 	if (!f) {
 		setwhat(p->tramp_ev, sizeof(p->tramp_ev), "opening the fentry object: %s",
-			errname(errno));
+			tg_errname(errno));
 		return;
 	}
 	err = bpf_program__set_attach_target(f->progs.tg_fentry, prog_fd, "tg_jit_entry");
@@ -580,19 +509,19 @@ static void analyse_trampoline(struct tg_jit_probe *p, int prog_fd)
 	err = err ?: tg_fentry__load(f);
 	if (err) {
 		setwhat(p->tramp_ev, sizeof(p->tramp_ev),
-			"loading fentry prog for the never-run probe prog: %s", errname(-err));
+			"loading fentry prog for the never-run probe prog: %s", tg_errname(-err));
 		goto out;
 	}
 	link = bpf_program__attach_trace(f->progs.tg_fentry);
 	if (!link) {
 		setwhat(p->tramp_ev, sizeof(p->tramp_ev),
-			"attaching fentry to the never-run probe prog: %s", errname(errno));
+			"attaching fentry to the never-run probe prog: %s", tg_errname(errno));
 		goto out;
 	}
 	err = prog_image(prog_fd, &im);
 	if (err) {
 		setwhat(p->tramp_ev, sizeof(p->tramp_ev), "reading the patched JIT image: %s",
-			errname(-err));
+			tg_errname(-err));
 		goto out;
 	}
 	if (is_endbr64(im.code, im.len))
@@ -608,7 +537,7 @@ static void analyse_trampoline(struct tg_jit_probe *p, int prog_fd)
 	if (err) {
 		setwhat(p->tramp_ev, sizeof(p->tramp_ev),
 			"bpf_probe_read_kernel of the trampoline at %#llx: %s",
-			(unsigned long long)tramp, errname(-err));
+			(unsigned long long)tramp, tg_errname(-err));
 		goto out;
 	}
 	n = tg_disasm(buf, sizeof(buf), tramp, in, MAX_INSNS, true);
@@ -655,7 +584,7 @@ void tg_probe_jit(struct tg_jit_probe *p)
 		if (strstr(tg_log_text(), "tail_calls are not allowed"))
 			p->no_tailcall_bpf2bpf = true;
 		setwhat(p->what, sizeof(p->what), "loading the tail-call + bpf2bpf probe prog: %s",
-			errname(-p->err));
+			tg_errname(-p->err));
 		return;
 	}
 	fd = bpf_program__fd(j->progs.tg_jit_entry);
@@ -669,7 +598,7 @@ void tg_probe_jit(struct tg_jit_probe *p)
 			setwhat(p->what, sizeof(p->what),
 				"JIT image not readable (kptr_restrict / bpf_dump_raw_ok)");
 		} else {
-			setwhat(p->what, sizeof(p->what), "reading the JIT image: %s", errname(-err));
+			setwhat(p->what, sizeof(p->what), "reading the JIT image: %s", tg_errname(-err));
 		}
 		goto out;
 	}
@@ -819,7 +748,7 @@ void tg_probe_ktext(const struct tg_kernel *k, struct tg_ktext_probe *p)
 	err = ksym_range("bpf_prog_map_compatible", &start, &size);
 	if (err) {
 		setwhat(p->ev, sizeof(p->ev), "bpf_prog_map_compatible not in /proc/kallsyms: %s",
-			errname(-err));
+			tg_errname(-err));
 		return;
 	}
 	if (size > 2048)
@@ -833,7 +762,7 @@ void tg_probe_ktext(const struct tg_kernel *k, struct tg_ktext_probe *p)
 		return;
 	err = tg_kread(start, buf, size);
 	if (err) {
-		setwhat(p->ev, sizeof(p->ev), "reading bpf_prog_map_compatible: %s", errname(-err));
+		setwhat(p->ev, sizeof(p->ev), "reading bpf_prog_map_compatible: %s", tg_errname(-err));
 		goto out;
 	}
 	n = tg_disasm(buf, size, start, in, MAX_INSNS, false);

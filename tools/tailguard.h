@@ -153,6 +153,12 @@ struct tg_insn {
 int tg_disasm(const uint8_t *code, size_t len, uint64_t addr,
 	      struct tg_insn *out, int max, bool stop_at_ret);
 
+/* ---- helpers (util.c) ---------------------------------------------- */
+
+const char *tg_errname(int e);
+int tg_read_str(const char *path, char *buf, size_t len);
+long long tg_read_ll(const char *path);
+
 /* libbpf output capture */
 void tg_log_reset(void);
 const char *tg_log_text(void);
