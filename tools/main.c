@@ -18,7 +18,6 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/utsname.h>
 #include <linux/bpf.h>
 
 #include <bpf/bpf.h>
@@ -101,95 +100,6 @@ static void set(struct tg_issue *is, enum tg_state st, const char *signal, const
 	va_end(ap);
 }
 
-/* "enforce" or "audit [enforce] off" -> "enforce" */
-static void pick_selected(char *s)
-{
-	char *l = strchr(s, '['), *r;
-
-	if (l && (r = strchr(l, ']'))) {
-		memmove(s, l + 1, r - l - 1);
-		s[r - l - 1] = 0;
-	}
-}
-
-/* ---- module ------------------------------------------------------------------ */
-
-static const char *const mitig_names[TG_NR_MITIG] = { TG_MIT_NAME_PANIC, TG_MIT_NAME_LOOP };
-
-/* TAILGUARD_SYSFS overrides the sysfs directory (lab tests of the parser) */
-static const char *sysfs_dir(void)
-{
-	const char *d = getenv("TAILGUARD_SYSFS");
-
-	return d && *d ? d : TG_SYSFS;
-}
-
-void tg_module_read(struct tg_module *mod)
-{
-	const char *dir = sysfs_dir();
-	char path[512];
-	struct stat st;
-
-	memset(mod, 0, sizeof(*mod));
-	mod->tracked = -1;
-	for (int i = 0; i < TG_NR_MITIG; i++) {
-		mod->m[i].name = mitig_names[i];
-		mod->m[i].enabled = -1;
-		mod->m[i].blocked = mod->m[i].audited = -1;
-	}
-	if (stat(dir, &st) || !S_ISDIR(st.st_mode))
-		return;
-	mod->loaded = true;
-	snprintf(path, sizeof(path), "%s/" TG_F_VERSION, dir);
-	tg_read_str(path, mod->version, sizeof(mod->version));
-	snprintf(path, sizeof(path), "%s/" TG_F_MODE, dir);
-	tg_read_str(path, mod->mode, sizeof(mod->mode));
-	pick_selected(mod->mode);
-	snprintf(path, sizeof(path), "%s/" TG_F_TRACKED, dir);
-	mod->tracked = tg_read_ll(path);
-	for (int i = 0; i < TG_NR_MITIG; i++) {
-		struct tg_mitig *m = &mod->m[i];
-
-		snprintf(path, sizeof(path), "%s/mitigations/%s", dir, m->name);
-		if (stat(path, &st) || !S_ISDIR(st.st_mode))
-			continue;
-		m->present = true;
-		snprintf(path, sizeof(path), "%s/mitigations/%s/" TG_F_STATE, dir, m->name);
-		tg_read_str(path, m->state, sizeof(m->state));
-		pick_selected(m->state);
-		snprintf(path, sizeof(path), "%s/mitigations/%s/" TG_F_ACTION, dir, m->name);
-		tg_read_str(path, m->action, sizeof(m->action));
-		snprintf(path, sizeof(path), "%s/mitigations/%s/" TG_F_ENABLED, dir, m->name);
-		m->enabled = (int)tg_read_ll(path);
-		snprintf(path, sizeof(path), "%s/mitigations/%s/" TG_F_BLOCKED, dir, m->name);
-		m->blocked = tg_read_ll(path);
-		snprintf(path, sizeof(path), "%s/mitigations/%s/" TG_F_AUDITED, dir, m->name);
-		m->audited = tg_read_ll(path);
-	}
-}
-
-const struct tg_mitig *tg_module_mitig(const struct tg_module *mod, const char *name)
-{
-	if (!mod->loaded)
-		return NULL;
-	for (int i = 0; i < TG_NR_MITIG; i++)
-		if (!strcmp(mod->m[i].name, name) && mod->m[i].present)
-			return &mod->m[i];
-	return NULL;
-}
-
-bool tg_module_blocks(const struct tg_module *mod, const char *name)
-{
-	const struct tg_mitig *m = tg_module_mitig(mod, name);
-
-	if (!m || strcmp(m->state, "armed") || m->enabled == 0)
-		return false;
-	if (m->action[0])
-		return !strcmp(m->action, "enforce") ||
-		       !strcmp(m->action, "enforced-in-audit");
-	return !strcmp(mod->mode, "enforce");
-}
-
 static bool module_says_fixed(const struct tg_module *mod, const char *name)
 {
 	const struct tg_mitig *m = tg_module_mitig(mod, name);
@@ -197,45 +107,7 @@ static bool module_says_fixed(const struct tg_module *mod, const char *name)
 	return m && !strcmp(m->state, "fixed-in-kernel");
 }
 
-/* ---- kernel -------------------------------------------------------------- */
-
-void tg_kernel_read(struct tg_kernel *k)
-{
-	struct utsname u;
-	const char *d;
-	char buf[32];
-
-	memset(k, 0, sizeof(*k));
-	k->jit_enable = -1;
-	if (!uname(&u)) {
-		snprintf(k->release, sizeof(k->release), "%s", u.release);
-		snprintf(k->version, sizeof(k->version), "%s", u.version);
-		snprintf(k->machine, sizeof(k->machine), "%s", u.machine);
-	}
-	/* Debian: uname -r is 6.1.0-54-amd64, uname -v names 6.1.190-1 */
-	d = strstr(k->version, "Debian ");
-	if (d && sscanf(d + 7, "%63s", k->distro_ver) == 1 &&
-	    sscanf(k->distro_ver, "%d.%d.%d", &k->ver[0], &k->ver[1], &k->ver[2]) >= 2) {
-		k->ver_from_distro = true;
-	} else {
-		k->distro_ver[0] = 0;
-		memset(k->ver, 0, sizeof(k->ver));
-		sscanf(k->release, "%d.%d.%d", &k->ver[0], &k->ver[1], &k->ver[2]);
-	}
-	if (!tg_read_str("/proc/sys/net/core/bpf_jit_enable", buf, sizeof(buf)))
-		k->jit_enable = atoi(buf);
-	tg_kernel_btf(k);
-}
-
 #define KV(a, b, c) (((a) << 16) + ((b) << 8) + ((c) > 255 ? 255 : (c)))
-
-static void ver_text(const struct tg_kernel *k, char *buf, size_t len)
-{
-	if (k->ver_from_distro)
-		snprintf(buf, len, "Debian %s", k->distro_ver);
-	else
-		snprintf(buf, len, "%d.%d.%d", k->ver[0], k->ver[1], k->ver[2]);
-}
 
 /*
  * Weak signal for the panic: upstream f7866c358733 is in v6.11 and
@@ -266,7 +138,7 @@ static void classify_panic(const struct tg_kernel *k, const struct tg_module *mo
 	char vt[96];
 	int vs;
 
-	ver_text(k, vt, sizeof(vt));
+	tg_kernel_ver_text(k, vt, sizeof(vt));
 	vs = panic_by_version(k);
 	if (raw_owner) {
 		set(pn, TG_NOT_EXISTS, "probe",
@@ -605,7 +477,7 @@ static void out_check(enum tg_fmt fmt, const struct tg_kernel *k, const struct t
 	char vt[96];
 	time_t now = time(NULL);
 
-	ver_text(k, vt, sizeof(vt));
+	tg_kernel_ver_text(k, vt, sizeof(vt));
 	if (fmt == FMT_TEXT) {
 		fprintf(o, "tailguard %s: BPF tail-call issue check\n", TG_VERSION);
 		fprintf(o, "kernel:  %s (%s), %s, BTF %s, JIT %s\n", k->release, vt, k->machine,

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tailguard CLI: BPF probes, JIT/trampoline/kernel-text disassembly, BTF.
+ * tailguard CLI: BPF probes, JIT/trampoline/kernel-text disassembly.
  *
  * Safety rules (issue 5): no probe executes a bug.  Programs loaded here
  * are never attached to a hook that fires, and never run, with one
@@ -19,7 +19,6 @@
 #include <unistd.h>
 
 #include <bpf/bpf.h>
-#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <capstone/capstone.h>
 
@@ -28,7 +27,6 @@
 #include "ext.skel.h"
 #include "jit.skel.h"
 #include "fentry.skel.h"
-#include "kread.skel.h"
 
 static void setwhat(char *buf, size_t len, const char *fmt, ...)
 {
@@ -134,72 +132,6 @@ static void insns_text(char *buf, size_t len, const struct tg_insn *in, int from
 	}
 	if (o >= len && len > 4)
 		strcpy(buf + len - 4, "...");
-}
-
-/* ---- kernel memory reader ---------------------------------------------- */
-
-static struct tg_kread *tg_kr;
-
-int tg_kread_open(char *why, size_t whylen)
-{
-	int err;
-
-	if (tg_kr)
-		return 0;
-	tg_log_reset();
-	tg_kr = tg_kread__open_and_load();
-	if (!tg_kr) {
-		err = errno ? errno : EINVAL;
-		char ld[128] = "";
-		FILE *f = fopen("/sys/kernel/security/lockdown", "r");
-
-		if (f) {
-			if (!fgets(ld, sizeof(ld), f))
-				ld[0] = 0;
-			fclose(f);
-		}
-		if (strstr(ld, "[integrity]") || strstr(ld, "[confidentiality]"))
-			setwhat(why, whylen, "bpf_probe_read_kernel unavailable: kernel lockdown %.*s",
-				(int)strcspn(ld, "\n"), ld);
-		else if (strstr(tg_log_text(), "bpf_probe_read_kernel") ||
-			 strstr(tg_log_text(), "unknown func"))
-			setwhat(why, whylen,
-				"verifier refused bpf_probe_read_kernel (kernel lockdown=confidentiality?)");
-		else
-			setwhat(why, whylen, "loading the kernel-memory reader failed: %s",
-				tg_errname(err));
-		return -err;
-	}
-	return 0;
-}
-
-void tg_kread_close(void)
-{
-	tg_kread__destroy(tg_kr);
-	tg_kr = NULL;
-}
-
-int tg_kread(uint64_t addr, void *buf, size_t len)
-{
-	const size_t chunk = sizeof(tg_kr->bss->tg_buf);
-	int fd;
-
-	if (!tg_kr)
-		return -ENODEV;
-	fd = bpf_program__fd(tg_kr->progs.tg_kread);
-	for (size_t off = 0; off < len; off += chunk) {
-		LIBBPF_OPTS(bpf_test_run_opts, o);
-		size_t n = len - off < chunk ? len - off : chunk;
-
-		tg_kr->bss->tg_addr = addr + off;
-		tg_kr->bss->tg_err = -EINTR;
-		if (bpf_prog_test_run_opts(fd, &o))
-			return -errno;
-		if (tg_kr->bss->tg_err)
-			return (int)tg_kr->bss->tg_err;
-		memcpy((uint8_t *)buf + off, (const void *)tg_kr->bss->tg_buf, n);
-	}
-	return 0;
 }
 
 /* ---- freplace / prog_array errno probe ---------------------------------- */
@@ -337,73 +269,9 @@ out:
 
 /* ---- JIT image probe ------------------------------------------------------ */
 
-struct prog_image {
-	uint8_t *code;
-	uint32_t len;		/* main function only */
-	uint64_t addr;		/* kernel address of the main function */
-};
-
-static void image_free(struct prog_image *im)
-{
-	free(im->code);
-	memset(im, 0, sizeof(*im));
-}
-
-static int prog_image(int fd, struct prog_image *im)
-{
-	struct bpf_prog_info info = {};
-	uint32_t il = sizeof(info);
-	uint32_t nks, nfl, total;
-	uint64_t *ks = NULL;
-	uint32_t *fl = NULL;
-	uint8_t *code = NULL;
-	int err = 0;
-
-	memset(im, 0, sizeof(*im));
-	if (bpf_obj_get_info_by_fd(fd, &info, &il))
-		return -errno;
-	if (!info.jited_prog_len)
-		return -ENODATA;
-	total = info.jited_prog_len;
-	nks = info.nr_jited_ksyms;
-	nfl = info.nr_jited_func_lens;
-	code = calloc(1, total);
-	ks = calloc(nks ? nks : 1, sizeof(*ks));
-	fl = calloc(nfl ? nfl : 1, sizeof(*fl));
-	if (!code || !ks || !fl) {
-		err = -ENOMEM;
-		goto out;
-	}
-	memset(&info, 0, sizeof(info));
-	info.jited_prog_len = total;
-	info.jited_prog_insns = (uint64_t)(uintptr_t)code;
-	info.nr_jited_ksyms = nks;
-	info.jited_ksyms = (uint64_t)(uintptr_t)ks;
-	info.nr_jited_func_lens = nfl;
-	info.jited_func_lens = (uint64_t)(uintptr_t)fl;
-	il = sizeof(info);
-	if (bpf_obj_get_info_by_fd(fd, &info, &il)) {
-		err = -errno;
-		goto out;
-	}
-	if (!info.jited_prog_insns || !nks || !ks[0]) {
-		err = -EACCES;	/* bpf_dump_raw_ok() said no (kptr_restrict) */
-		goto out;
-	}
-	im->code = code;
-	im->len = nfl && fl[0] && fl[0] <= total ? fl[0] : total;
-	im->addr = ks[0];
-	code = NULL;
-out:
-	free(code);
-	free(ks);
-	free(fl);
-	return err;
-}
-
 #define MAX_INSNS 512
 
-static void analyse_prologue(struct tg_jit_probe *p, const struct prog_image *im)
+static void analyse_prologue(struct tg_jit_probe *p, const struct tg_prog_image *im)
 {
 	static struct tg_insn in[MAX_INSNS];
 	static const uint8_t push_rbp[] = { 0x55 }, push_rax[] = { 0x50 };
@@ -485,7 +353,7 @@ static void analyse_trampoline(struct tg_jit_probe *p, int prog_fd)
 	static struct tg_insn in[MAX_INSNS];
 	struct tg_fentry *f = NULL;
 	struct bpf_link *link = NULL;
-	struct prog_image im = {};
+	struct tg_prog_image im = {};
 	uint8_t buf[512];
 	char why[160], seq[200];
 	int err, n, o = 0, rbp = -1;
@@ -518,7 +386,7 @@ static void analyse_trampoline(struct tg_jit_probe *p, int prog_fd)
 			"attaching fentry to the never-run probe prog: %s", tg_errname(errno));
 		goto out;
 	}
-	err = prog_image(prog_fd, &im);
+	err = tg_prog_image_read(prog_fd, &im);
 	if (err) {
 		setwhat(p->tramp_ev, sizeof(p->tramp_ev), "reading the patched JIT image: %s",
 			tg_errname(-err));
@@ -564,7 +432,7 @@ static void analyse_trampoline(struct tg_jit_probe *p, int prog_fd)
 	setwhat(p->tramp_ev, sizeof(p->tramp_ev), "fentry trampoline `%s`: %s", seq,
 		p->tramp_state ? "saves rax (tail_call_cnt)" : "rax (tail_call_cnt) not saved");
 out:
-	image_free(&im);
+	tg_prog_image_free(&im);
 	bpf_link__destroy(link);
 	tg_fentry__destroy(f);
 }
@@ -572,7 +440,7 @@ out:
 void tg_probe_jit(struct tg_jit_probe *p)
 {
 	struct tg_jit *j;
-	struct prog_image im;
+	struct tg_prog_image im;
 	int err, fd;
 
 	memset(p, 0, sizeof(*p));
@@ -588,7 +456,7 @@ void tg_probe_jit(struct tg_jit_probe *p)
 		return;
 	}
 	fd = bpf_program__fd(j->progs.tg_jit_entry);
-	err = prog_image(fd, &im);
+	err = tg_prog_image_read(fd, &im);
 	if (err) {
 		p->err = err;
 		if (err == -ENODATA) {
@@ -603,7 +471,7 @@ void tg_probe_jit(struct tg_jit_probe *p)
 		goto out;
 	}
 	analyse_prologue(p, &im);
-	image_free(&im);
+	tg_prog_image_free(&im);
 	if (p->err) {
 		setwhat(p->what, sizeof(p->what), "%s", p->hier_ev);
 		goto out;
@@ -614,39 +482,6 @@ out:
 }
 
 /* ---- kernel text of bpf_prog_map_compatible() ------------------------------ */
-
-static int ksym_range(const char *name, uint64_t *start, uint64_t *size)
-{
-	FILE *f = fopen("/proc/kallsyms", "r");
-	char line[512], sym[256], type;
-	unsigned long long a, next = ~0ULL;
-	bool found = false;
-
-	if (!f)
-		return -errno;
-	*start = 0;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%llx %c %255s", &a, &type, sym) != 3)
-			continue;
-		if (!found && !strcmp(sym, name) && (type == 't' || type == 'T') &&
-		    !strchr(line, '[')) {
-			*start = a;
-			found = true;
-			/* kallsyms of vmlinux is sorted; rescan to be sure */
-			rewind(f);
-			continue;
-		}
-		if (found && a > *start && a < next)
-			next = a;
-	}
-	fclose(f);
-	if (!found)
-		return -ENOENT;
-	if (!*start)
-		return -EACCES;	/* kptr_restrict hides addresses */
-	*size = next != ~0ULL ? next - *start : 512;
-	return 0;
-}
 
 /* registers currently believed to hold fp->aux (tg_probe_ktext) */
 static x86_reg aux_regs[8];
@@ -745,7 +580,7 @@ void tg_probe_ktext(const struct tg_kernel *k, struct tg_ktext_probe *p)
 		setwhat(p->ev, sizeof(p->ev), "no BTF offsets of bpf_prog/bpf_prog_aux fields");
 		return;
 	}
-	err = ksym_range("bpf_prog_map_compatible", &start, &size);
+	err = tg_ksym_range("bpf_prog_map_compatible", &start, &size);
 	if (err) {
 		setwhat(p->ev, sizeof(p->ev), "bpf_prog_map_compatible not in /proc/kallsyms: %s",
 			tg_errname(-err));
@@ -859,47 +694,4 @@ out:
 	if (ci)
 		cs_free(ci, 1);
 	free(buf);
-}
-
-/* ---- BTF ------------------------------------------------------------------ */
-
-static long member_off(const struct btf *btf, const struct btf_type *t, const char *name)
-{
-	const struct btf_member *m = btf_members(t);
-
-	for (int i = 0; i < btf_vlen(t); i++, m++) {
-		const char *n = btf__name_by_offset(btf, m->name_off);
-
-		if (n && !strcmp(n, name))
-			return btf_member_bit_offset(t, i) / 8;
-	}
-	return -1;
-}
-
-void tg_kernel_btf(struct tg_kernel *k)
-{
-	struct btf *btf;
-	int id;
-
-	k->saved_dst_off = k->dst_prog_off = k->prog_aux_off = -1;
-	if (access("/sys/kernel/btf/vmlinux", R_OK))
-		return;
-	btf = btf__parse("/sys/kernel/btf/vmlinux", NULL);
-	if (!btf)
-		return;
-	k->btf = true;
-	id = btf__find_by_name_kind(btf, "bpf_prog_aux", BTF_KIND_STRUCT);
-	if (id > 0) {
-		const struct btf_type *t = btf__type_by_id(btf, id);
-
-		k->aux_found = true;
-		k->is_extended = member_off(btf, t, "is_extended") >= 0;
-		k->member_cnt = member_off(btf, t, "prog_array_member_cnt") >= 0;
-		k->saved_dst_off = member_off(btf, t, "saved_dst_prog_type");
-		k->dst_prog_off = member_off(btf, t, "dst_prog");
-	}
-	id = btf__find_by_name_kind(btf, "bpf_prog", BTF_KIND_STRUCT);
-	if (id > 0)
-		k->prog_aux_off = member_off(btf, btf__type_by_id(btf, id), "aux");
-	btf__free(btf);
 }

@@ -100,6 +100,21 @@ struct tg_kernel {
 
 void tg_kernel_read(struct tg_kernel *k);
 void tg_kernel_btf(struct tg_kernel *k);
+/* "Debian 6.1.190-1" or "x.y.z", for evidence lines */
+void tg_kernel_ver_text(const struct tg_kernel *k, char *buf, size_t len);
+
+/* a text symbol of vmlinux in /proc/kallsyms: address and size */
+int tg_ksym_range(const char *name, uint64_t *start, uint64_t *size);
+
+/* the JIT image of a loaded prog's main function (bpf_prog_info) */
+struct tg_prog_image {
+	uint8_t *code;
+	uint32_t len;		/* main function only */
+	uint64_t addr;		/* kernel address of the main function */
+};
+
+int tg_prog_image_read(int fd, struct tg_prog_image *im);
+void tg_prog_image_free(struct tg_prog_image *im);
 
 /* ---- probes ------------------------------------------------------------ */
 
