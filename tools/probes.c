@@ -20,9 +20,9 @@
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include <capstone/capstone.h>
 
 #include "tailguard.h"
+#include "disasm.h"
 #include "targets.skel.h"
 #include "ext.skel.h"
 #include "jit.skel.h"
@@ -35,103 +35,6 @@ static void setwhat(char *buf, size_t len, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, len, fmt, ap);
 	va_end(ap);
-}
-
-/* ---- disassembly ------------------------------------------------------- */
-
-static csh tg_cs;
-static bool tg_cs_ok;
-
-static bool cs_ready(void)
-{
-	if (tg_cs_ok)
-		return true;
-	if (cs_open(CS_ARCH_X86, CS_MODE_64, &tg_cs) != CS_ERR_OK)
-		return false;
-	cs_option(tg_cs, CS_OPT_DETAIL, CS_OPT_ON);
-	tg_cs_ok = true;
-	return true;
-}
-
-static bool is_endbr64(const uint8_t *p, size_t len)
-{
-	return len >= 4 && p[0] == 0xf3 && p[1] == 0x0f && p[2] == 0x1e && p[3] == 0xfa;
-}
-
-/*
- * Disassemble up to max instructions.  ENDBR64 (IBT kernels) is recognised
- * even where the disassembler does not know it.  Stops at an undecodable
- * byte, or after a ret when stop_at_ret.  Returns the count.
- */
-int tg_disasm(const uint8_t *code, size_t len, uint64_t addr,
-	      struct tg_insn *out, int max, bool stop_at_ret)
-{
-	cs_insn *ci;
-	size_t off = 0;
-	int n = 0;
-
-	if (!cs_ready())
-		return 0;
-	ci = cs_malloc(tg_cs);
-	if (!ci)
-		return 0;
-	while (off < len && n < max) {
-		const uint8_t *p = code + off;
-		size_t left = len - off;
-		uint64_t a = addr + off;
-		struct tg_insn *o = &out[n];
-
-		memset(o, 0, sizeof(*o));
-		o->addr = a;
-		if (is_endbr64(p, left)) {
-			o->size = 4;
-			memcpy(o->bytes, p, 4);
-			snprintf(o->text, sizeof(o->text), "endbr64");
-		} else if (cs_disasm_iter(tg_cs, &p, &left, &a, ci)) {
-			o->size = ci->size;
-			memcpy(o->bytes, ci->bytes, ci->size > 16 ? 16 : ci->size);
-			snprintf(o->text, sizeof(o->text), "%.31s%s%.60s", ci->mnemonic,
-				 ci->op_str[0] ? " " : "", ci->op_str);
-		} else {
-			break;
-		}
-		off += o->size;
-		n++;
-		if (stop_at_ret && o->size == 1 && o->bytes[0] == 0xc3)
-			break;
-	}
-	cs_free(ci, 1);
-	return n;
-}
-
-static bool insn_is(const struct tg_insn *i, const uint8_t *b, int len)
-{
-	return i->size == len && !memcmp(i->bytes, b, len);
-}
-
-/* "push rbp; mov rbp, rsp; ..." for evidence lines */
-static void insns_text(char *buf, size_t len, const struct tg_insn *in, int from, int to)
-{
-	size_t o = 0;
-
-	buf[0] = 0;
-	for (int i = from; i < to && o + 1 < len; i++) {
-		const struct tg_insn *x = &in[i];
-
-		/* short jcc/jmp: print the displacement, not a kernel address */
-		if (x->size == 2 && ((x->bytes[0] >= 0x70 && x->bytes[0] <= 0x7f) ||
-				     x->bytes[0] == 0xeb)) {
-			char mn[16];
-
-			sscanf(x->text, "%15s", mn);
-			o += snprintf(buf + o, len - o, "%s%s %+d", i > from ? "; " : "", mn,
-				      (int8_t)x->bytes[1]);
-		} else {
-			o += snprintf(buf + o, len - o, "%s%s", i > from ? "; " : "", x->text);
-		}
-	}
-	if (o >= len && len > 4)
-		strcpy(buf + len - 4, "...");
 }
 
 /* ---- freplace / prog_array errno probe ---------------------------------- */
@@ -269,19 +172,17 @@ out:
 
 /* ---- JIT image probe ------------------------------------------------------ */
 
-#define MAX_INSNS 512
-
 static void analyse_prologue(struct tg_jit_probe *p, const struct tg_prog_image *im)
 {
-	static struct tg_insn in[MAX_INSNS];
+	static struct tg_insn in[TG_MAX_INSNS];
 	static const uint8_t push_rbp[] = { 0x55 }, push_rax[] = { 0x50 };
 	static const uint8_t xor_eax[] = { 0x31, 0xc0 }, xor_rax[] = { 0x48, 0x31, 0xc0 };
 	char seq[160];
 	int n, rbp = -1, rax = -1, call = -1;
 
-	n = tg_disasm(im->code, im->len, im->addr, in, MAX_INSNS, false);
+	n = tg_disasm(im->code, im->len, im->addr, in, TG_MAX_INSNS, false);
 	for (int i = 0; i < n && i < 8; i++)
-		if (insn_is(&in[i], push_rbp, 1)) {
+		if (tg_insn_is(&in[i], push_rbp, 1)) {
 			rbp = i;
 			break;
 		}
@@ -292,15 +193,15 @@ static void analyse_prologue(struct tg_jit_probe *p, const struct tg_prog_image 
 		p->err = -EPROTO;
 		return;
 	}
-	p->tc_reachable = insn_is(&in[rbp - 1], xor_eax, 2) || insn_is(&in[rbp - 1], xor_rax, 3);
+	p->tc_reachable = tg_insn_is(&in[rbp - 1], xor_eax, 2) || tg_insn_is(&in[rbp - 1], xor_rax, 3);
 	for (int i = rbp + 1; i < n && i < rbp + 12; i++)
-		if (insn_is(&in[i], push_rax, 1)) {
+		if (tg_insn_is(&in[i], push_rax, 1)) {
 			rax = i;
 			break;
 		}
 	if (!p->tc_reachable || rax < 0) {
 		p->off_state = -1;
-		insns_text(seq, sizeof(seq), in, rbp - 1, rbp + 4 < n ? rbp + 4 : n);
+		tg_insns_text(seq, sizeof(seq), in, rbp - 1, rbp + 4 < n ? rbp + 4 : n);
 		setwhat(p->hier_ev, sizeof(p->hier_ev),
 			"JIT prologue not tail-call-reachable as expected: %s", seq);
 		snprintf(p->off_ev, sizeof(p->off_ev), "%s", p->hier_ev);
@@ -310,7 +211,7 @@ static void analyse_prologue(struct tg_jit_probe *p, const struct tg_prog_image 
 
 	/* 116e04ba1459: "cmp rax, MAX_TAIL_CALL_CNT; ja" decides count vs pointer */
 	p->hier_fixed = in[rax - 1].bytes[0] == 0x77;
-	insns_text(seq, sizeof(seq), in, rbp + 1, rax + 1);
+	tg_insns_text(seq, sizeof(seq), in, rbp + 1, rax + 1);
 	if (p->hier_fixed)
 		setwhat(p->hier_ev, sizeof(p->hier_ev),
 			"JIT prologue `%s`: tail_call_cnt passed by pointer", seq);
@@ -350,7 +251,7 @@ static void analyse_prologue(struct tg_jit_probe *p, const struct tg_prog_image 
 
 static void analyse_trampoline(struct tg_jit_probe *p, int prog_fd)
 {
-	static struct tg_insn in[MAX_INSNS];
+	static struct tg_insn in[TG_MAX_INSNS];
 	struct tg_fentry *f = NULL;
 	struct bpf_link *link = NULL;
 	struct tg_prog_image im = {};
@@ -392,7 +293,7 @@ static void analyse_trampoline(struct tg_jit_probe *p, int prog_fd)
 			tg_errname(-err));
 		goto out;
 	}
-	if (is_endbr64(im.code, im.len))
+	if (tg_is_endbr64(im.code, im.len))
 		o = 4;
 	if (im.len < (uint32_t)o + 5 || im.code[o] != 0xe8) {
 		setwhat(p->tramp_ev, sizeof(p->tramp_ev),
@@ -408,7 +309,7 @@ static void analyse_trampoline(struct tg_jit_probe *p, int prog_fd)
 			(unsigned long long)tramp, tg_errname(-err));
 		goto out;
 	}
-	n = tg_disasm(buf, sizeof(buf), tramp, in, MAX_INSNS, true);
+	n = tg_disasm(buf, sizeof(buf), tramp, in, TG_MAX_INSNS, true);
 	for (int i = 0; i < n && i < 8; i++)
 		if (in[i].size == 1 && in[i].bytes[0] == 0x55) {
 			rbp = i;
@@ -423,12 +324,12 @@ static void analyse_trampoline(struct tg_jit_probe *p, int prog_fd)
 	for (int i = rbp + 1; i < n && i <= rbp + 4; i++) {
 		if (in[i].size == 1 && in[i].bytes[0] == 0x50) {
 			p->tramp_state = 1;
-			insns_text(seq, sizeof(seq), in, rbp, i + 1);
+			tg_insns_text(seq, sizeof(seq), in, rbp, i + 1);
 			break;
 		}
 	}
 	if (!p->tramp_state)
-		insns_text(seq, sizeof(seq), in, rbp, rbp + 5 < n ? rbp + 5 : n);
+		tg_insns_text(seq, sizeof(seq), in, rbp, rbp + 5 < n ? rbp + 5 : n);
 	setwhat(p->tramp_ev, sizeof(p->tramp_ev), "fentry trampoline `%s`: %s", seq,
 		p->tramp_state ? "saves rax (tail_call_cnt)" : "rax (tail_call_cnt) not saved");
 out:
@@ -510,12 +411,6 @@ static void aux_reg_add(x86_reg r)
 		}
 }
 
-struct dinsn {
-	unsigned int id;
-	uint8_t nops;
-	cs_x86_op ops[4];
-};
-
 static bool op_is_reg(const cs_x86_op *op, x86_reg r)
 {
 	return op->type == X86_OP_REG && op->reg == r;
@@ -526,10 +421,10 @@ static bool op_is_reg(const cs_x86_op *op, x86_reg r)
  * it is dereferenced (4a9c7bbe2ed4: `dst_prog->type` unconditionally)?
  * Returns 1 tested, 0 dereferenced untested, -1 unknown.
  */
-static int dst_prog_checked(const struct dinsn *d, int n, int i, x86_reg r)
+static int dst_prog_checked(const struct tg_dinsn *d, int n, int i, x86_reg r)
 {
 	for (int j = i + 1; j < n && j <= i + 8; j++) {
-		const struct dinsn *x = &d[j];
+		const struct tg_dinsn *x = &d[j];
 
 		if ((x->id == X86_INS_TEST && x->nops == 2 && op_is_reg(&x->ops[0], r) &&
 		     op_is_reg(&x->ops[1], r)) ||
@@ -561,13 +456,12 @@ static int dst_prog_checked(const struct dinsn *d, int n, int i, x86_reg r)
  */
 void tg_probe_ktext(const struct tg_kernel *k, struct tg_ktext_probe *p)
 {
-	static struct tg_insn in[MAX_INSNS];
-	static struct dinsn d[MAX_INSNS];
+	static struct tg_insn in[TG_MAX_INSNS];
+	static struct tg_dinsn d[TG_MAX_INSNS];
 	uint64_t start = 0, size = 0;
 	uint8_t *buf = NULL;
 	char why[160];
 	int err, n, saved = 0, dst_checked = 0, dst_unchecked = 0, dst_unknown = 0;
-	cs_insn *ci = NULL;
 
 	memset(p, 0, sizeof(*p));
 	p->state = -1;
@@ -600,24 +494,11 @@ void tg_probe_ktext(const struct tg_kernel *k, struct tg_ktext_probe *p)
 		setwhat(p->ev, sizeof(p->ev), "reading bpf_prog_map_compatible: %s", tg_errname(-err));
 		goto out;
 	}
-	n = tg_disasm(buf, size, start, in, MAX_INSNS, false);
-	ci = cs_malloc(tg_cs);
-	if (!ci)
+	n = tg_disasm(buf, size, start, in, TG_MAX_INSNS, false);
+	if (tg_disasm_detail(in, n, d))
 		goto out;
 	for (int i = 0; i < n; i++) {
-		const uint8_t *c = in[i].bytes;
-		size_t l = in[i].size;
-		uint64_t a = in[i].addr;
-
-		memset(&d[i], 0, sizeof(d[i]));
-		if (!cs_disasm_iter(tg_cs, &c, &l, &a, ci) || !ci->detail)
-			continue;
-		d[i].id = ci->id;
-		d[i].nops = ci->detail->x86.op_count > 4 ? 4 : ci->detail->x86.op_count;
-		memcpy(d[i].ops, ci->detail->x86.operands, d[i].nops * sizeof(cs_x86_op));
-	}
-	for (int i = 0; i < n; i++) {
-		const struct dinsn *x = &d[i];
+		const struct tg_dinsn *x = &d[i];
 		const char *mark = "";
 
 		for (int j = 0; j < x->nops; j++) {
@@ -691,7 +572,5 @@ void tg_probe_ktext(const struct tg_kernel *k, struct tg_ktext_probe *p)
 			saved, dst_checked, dst_unchecked, dst_unknown);
 	}
 out:
-	if (ci)
-		cs_free(ci, 1);
 	free(buf);
 }

@@ -158,16 +158,6 @@ int tg_kread_open(char *why, size_t whylen);
 int tg_kread(uint64_t addr, void *buf, size_t len);
 void tg_kread_close(void);
 
-/* disassembly */
-struct tg_insn {
-	uint64_t addr;
-	uint16_t size;
-	uint8_t bytes[16];
-	char text[96];
-};
-int tg_disasm(const uint8_t *code, size_t len, uint64_t addr,
-	      struct tg_insn *out, int max, bool stop_at_ret);
-
 /* ---- helpers (util.c) ---------------------------------------------- */
 
 const char *tg_errname(int e);
