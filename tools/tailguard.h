@@ -116,7 +116,19 @@ struct tg_prog_image {
 int tg_prog_image_read(int fd, struct tg_prog_image *im);
 void tg_prog_image_free(struct tg_prog_image *im);
 
-/* ---- probes ------------------------------------------------------------ */
+/* ---- probes (probe_*.c) ------------------------------------------------ */
+
+/*
+ * Safety rules (issue 5): no probe executes a bug.  Programs loaded by the
+ * probes are never attached to a hook that fires, and never run, with one
+ * exception: tg_kread (kread.bpf.c), a straight-line raw_tp program run
+ * with BPF_PROG_TEST_RUN to copy kernel bytes with bpf_probe_read_kernel.
+ * EXT programs are never attached while they are in a prog_array (an
+ * attached EXT prog in a prog_array update is the NULL deref of
+ * 6.1.4..6.1.102).  JIT images and trampolines are read and disassembled,
+ * never executed.  Every fd is closed before returning: nothing is pinned,
+ * nothing outlives the process.
+ */
 
 struct tg_freplace_probe {
 	int err;		/* 0: probe ran; else -errno of the setup step */
@@ -151,6 +163,8 @@ struct tg_ktext_probe {
 
 void tg_probe_freplace(struct tg_freplace_probe *p);
 void tg_probe_jit(struct tg_jit_probe *p);
+/* trampoline_loop, on the JIT probe's prog (called by tg_probe_jit) */
+void tg_probe_fentry(struct tg_jit_probe *p, int prog_fd);
 void tg_probe_ktext(const struct tg_kernel *k, struct tg_ktext_probe *p);
 
 /* kernel memory reader (raw_tp + bpf_probe_read_kernel via TEST_RUN) */
@@ -161,6 +175,8 @@ void tg_kread_close(void);
 /* ---- helpers (util.c) ---------------------------------------------- */
 
 const char *tg_errname(int e);
+void tg_setwhat(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 int tg_read_str(const char *path, char *buf, size_t len);
 long long tg_read_ll(const char *path);
 

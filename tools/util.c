@@ -42,6 +42,16 @@ const char *tg_errname(int e)
 	}
 }
 
+/* print into a fixed-size evidence buffer; longer text is cut */
+void tg_setwhat(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+}
+
 /* ---- small file helpers ---------------------------------------------- */
 
 /* read a one-line file, trailing newlines and blanks stripped */
