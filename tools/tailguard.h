@@ -172,6 +172,17 @@ int tg_kread_open(char *why, size_t whylen);
 int tg_kread(uint64_t addr, void *buf, size_t len);
 void tg_kread_close(void);
 
+/* ---- classification (classify.c) -------------------------------------- */
+
+/* the six issues, in report order: tg_classify() sets state and evidence */
+extern struct tg_issue tg_issues[TG_NR_ISSUES];
+
+void tg_classify(const struct tg_kernel *k, const struct tg_module *mod,
+		 const struct tg_freplace_probe *fp, const struct tg_jit_probe *jp,
+		 const struct tg_ktext_probe *kt);
+/* issues in state st */
+int tg_count_state(enum tg_state st);
+
 /* ---- helpers (util.c) ---------------------------------------------- */
 
 const char *tg_errname(int e);
