@@ -183,6 +183,15 @@ void tg_classify(const struct tg_kernel *k, const struct tg_module *mod,
 /* issues in state st */
 int tg_count_state(enum tg_state st);
 
+/* ---- reports (output.c) ------------------------------------------------ */
+
+enum tg_fmt { TG_FMT_TEXT, TG_FMT_JSON, TG_FMT_PROM };
+
+/* rc: the exit status `check` is about to return (0 or 1) */
+void tg_out_check(enum tg_fmt fmt, const struct tg_kernel *k, const struct tg_module *mod,
+		  int rc);
+void tg_out_status(enum tg_fmt fmt, const struct tg_module *mod);
+
 /* ---- helpers (util.c) ---------------------------------------------- */
 
 const char *tg_errname(int e);
