@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "tailguard.h"
+#include "json_writer.h"
 
 static const char *const state_names[TG_NR_STATES] = {
 	[TG_FIXED] = "fixed",
@@ -26,70 +27,138 @@ static const char *const state_keys[TG_NR_STATES] = {
 	[TG_CANNOT_DETECT] = "cannot_detect",
 };
 
-static void json_str(FILE *o, const char *s)
-{
-	if (!s) {
-		fputs("null", o);
-		return;
-	}
-	fputc('"', o);
-	for (; *s; s++) {
-		unsigned char c = *s;
+/* ---- JSON -------------------------------------------------------------- */
 
-		if (c == '"' || c == '\\')
-			fprintf(o, "\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", o);
-		else if (c < 0x20)
-			fprintf(o, "\\u%04x", c);
-		else
-			fputc(c, o);
-	}
-	fputc('"', o);
+/* a string the kernel or the module may leave empty: null then */
+static void json_opt_string_field(struct json_writer *w, const char *name, const char *s)
+{
+	jsonw_string_field(w, name, s[0] ? s : NULL);
 }
 
-static void json_ll(FILE *o, long long v)
+/* a number that is -1 when unknown: null then */
+static void json_count_field(struct json_writer *w, const char *name, long long v)
 {
 	if (v < 0)
-		fputs("null", o);
+		jsonw_null_field(w, name);
 	else
-		fprintf(o, "%lld", v);
+		jsonw_int_field(w, name, v);
 }
 
-static void json_module(FILE *o, const struct tg_module *mod, const char *ind)
+static void json_tool(struct json_writer *w)
 {
-	fprintf(o, "{\n%s  \"loaded\": %s", ind, mod->loaded ? "true" : "false");
+	jsonw_name(w, "tool");
+	jsonw_start_object_inline(w);
+	jsonw_string_field(w, "name", "tailguard");
+	jsonw_string_field(w, "version", TG_VERSION);
+	jsonw_end_object(w);
+}
+
+static void json_module(struct json_writer *w, const struct tg_module *mod)
+{
+	jsonw_name(w, "module");
+	jsonw_start_object(w);
+	jsonw_bool_field(w, "loaded", mod->loaded);
 	if (mod->loaded) {
-		fprintf(o, ",\n%s  \"version\": ", ind);
-		json_str(o, mod->version[0] ? mod->version : NULL);
-		fprintf(o, ",\n%s  \"mode\": ", ind);
-		json_str(o, mod->mode[0] ? mod->mode : NULL);
-		fprintf(o, ",\n%s  \"tracked_progs\": ", ind);
-		json_ll(o, mod->tracked);
-		fprintf(o, ",\n%s  \"mitigations\": [", ind);
-		for (int i = 0, n = 0; i < TG_NR_MITIG; i++) {
+		json_opt_string_field(w, "version", mod->version);
+		json_opt_string_field(w, "mode", mod->mode);
+		json_count_field(w, "tracked_progs", mod->tracked);
+		jsonw_name(w, "mitigations");
+		jsonw_start_array(w);
+		for (int i = 0; i < TG_NR_MITIG; i++) {
 			const struct tg_mitig *m = &mod->m[i];
 
 			if (!m->present)
 				continue;
-			fprintf(o, "%s\n%s    {\"name\": ", n++ ? "," : "", ind);
-			json_str(o, m->name);
-			fputs(", \"state\": ", o);
-			json_str(o, m->state[0] ? m->state : NULL);
-			fputs(", \"enabled\": ", o);
-			fputs(m->enabled < 0 ? "null" : m->enabled ? "true" : "false", o);
-			fputs(", \"active\": ", o);
-			fputs(tg_module_blocks(mod, m->name) ? "true" : "false", o);
-			fputs(", \"blocked\": ", o);
-			json_ll(o, m->blocked);
-			fputs(", \"audited\": ", o);
-			json_ll(o, m->audited);
-			fputs("}", o);
+			jsonw_start_object_inline(w);
+			jsonw_string_field(w, "name", m->name);
+			json_opt_string_field(w, "state", m->state);
+			if (m->enabled < 0)
+				jsonw_null_field(w, "enabled");
+			else
+				jsonw_bool_field(w, "enabled", m->enabled);
+			jsonw_bool_field(w, "active", tg_module_blocks(mod, m->name));
+			json_count_field(w, "blocked", m->blocked);
+			json_count_field(w, "audited", m->audited);
+			jsonw_end_object(w);
 		}
-		fprintf(o, "\n%s  ]", ind);
+		jsonw_end_array(w);
 	}
-	fprintf(o, "\n%s}", ind);
+	jsonw_end_object(w);
 }
+
+static void json_issue(struct json_writer *w, const struct tg_issue *is)
+{
+	char fx[64], *s, *save = NULL;
+
+	jsonw_start_object(w);
+	jsonw_string_field(w, "id", is->id);
+	jsonw_string_field(w, "title", is->title);
+	jsonw_string_field(w, "state", state_names[is->state]);
+	jsonw_string_field(w, "signal", is->signal);
+	jsonw_string_field(w, "evidence", is->evidence);
+	jsonw_name(w, "fix_commits");
+	jsonw_start_array_inline(w);
+	snprintf(fx, sizeof(fx), "%s", is->fix);
+	for (s = strtok_r(fx, " ", &save); s; s = strtok_r(NULL, " ", &save))
+		jsonw_string(w, s);
+	jsonw_end_array(w);
+	jsonw_string_field(w, "fixed_in", is->fixed_in);
+	jsonw_string_field(w, "cve", is->cve);
+	jsonw_end_object(w);
+}
+
+static void json_check(FILE *o, const struct tg_kernel *k, const struct tg_module *mod,
+		       int rc, time_t now)
+{
+	struct json_writer w;
+	char uv[48];
+
+	jsonw_init(&w, o);
+	jsonw_start_object(&w);
+	jsonw_string_field(&w, "schema", "tailguard-check/1");
+	json_tool(&w);
+	jsonw_int_field(&w, "timestamp", (long long)now);
+	jsonw_name(&w, "kernel");
+	jsonw_start_object(&w);
+	jsonw_string_field(&w, "release", k->release);
+	jsonw_string_field(&w, "version", k->version);
+	jsonw_string_field(&w, "machine", k->machine);
+	json_opt_string_field(&w, "distro_version", k->distro_ver);
+	snprintf(uv, sizeof(uv), "%d.%d.%d", k->ver[0], k->ver[1], k->ver[2]);
+	jsonw_string_field(&w, "upstream_version", k->ver[0] ? uv : NULL);
+	jsonw_bool_field(&w, "btf", k->btf);
+	json_count_field(&w, "jit_enable", k->jit_enable);
+	jsonw_end_object(&w);
+	json_module(&w, mod);
+	jsonw_name(&w, "issues");
+	jsonw_start_array(&w);
+	for (int i = 0; i < TG_NR_ISSUES; i++)
+		json_issue(&w, &tg_issues[i]);
+	jsonw_end_array(&w);
+	jsonw_name(&w, "summary");
+	jsonw_start_object_inline(&w);
+	for (int s = 0; s < TG_NR_STATES; s++)
+		jsonw_int_field(&w, state_keys[s], tg_count_state(s));
+	jsonw_int_field(&w, "exit_status", rc);
+	jsonw_end_object(&w);
+	jsonw_end_object(&w);
+	jsonw_finish(&w);
+}
+
+static void json_status(FILE *o, const struct tg_module *mod)
+{
+	struct json_writer w;
+
+	jsonw_init(&w, o);
+	jsonw_start_object(&w);
+	jsonw_string_field(&w, "schema", "tailguard-status/1");
+	json_tool(&w);
+	json_module(&w, mod);
+	jsonw_end_object(&w);
+	jsonw_finish(&w);
+}
+
+/* ---- text ---------------------------------------------------------------- */
 
 static void text_module(FILE *o, const struct tg_module *mod)
 {
@@ -114,6 +183,39 @@ static void text_module(FILE *o, const struct tg_module *mod)
 			tg_module_blocks(mod, m->name) ? "  (active)" : "");
 	}
 }
+
+static void text_check(FILE *o, const struct tg_kernel *k, const struct tg_module *mod, int rc)
+{
+	char vt[96];
+
+	tg_kernel_ver_text(k, vt, sizeof(vt));
+	fprintf(o, "tailguard %s: BPF tail-call issue check\n", TG_VERSION);
+	fprintf(o, "kernel:  %s (%s), %s, BTF %s, JIT %s\n", k->release, vt, k->machine,
+		k->btf ? "yes" : "no",
+		k->jit_enable < 0 ? "?" : k->jit_enable ? "on" : "off");
+	text_module(o, mod);
+	fprintf(o, "\n%-22s %-14s %s\n", "ISSUE", "STATE", "FIX");
+	for (int i = 0; i < TG_NR_ISSUES; i++) {
+		const struct tg_issue *is = &tg_issues[i];
+
+		fprintf(o, "%-22s %-14s %s (%s)%s%s\n", is->id, state_names[is->state],
+			is->fix, is->fixed_in, is->cve ? ", " : "", is->cve ? is->cve : "");
+		fprintf(o, "    %s\n", is->title);
+		fprintf(o, "    evidence [%s]: %s\n", is->signal, is->evidence);
+	}
+	fputc('\n', o);
+	if (rc) {
+		fputs("result: not fixed and unmitigated:", o);
+		for (int i = 0; i < TG_NR_ISSUES; i++)
+			if (tg_issues[i].state == TG_NOT_FIXED)
+				fprintf(o, " %s", tg_issues[i].id);
+		fputc('\n', o);
+	} else {
+		fputs("result: nothing is `not fixed`\n", o);
+	}
+}
+
+/* ---- Prometheus (node_exporter textfile collector) ---------------------- */
 
 /* a Prometheus label value: escape backslash, quote and newline */
 static const char *pl(const char *s)
@@ -179,101 +281,9 @@ static void prom_module(FILE *o, const struct tg_module *mod)
 				mod->m[i].name, mod->m[i].audited);
 }
 
-void tg_out_check(enum tg_fmt fmt, const struct tg_kernel *k, const struct tg_module *mod,
-		  int rc)
+static void prom_check(FILE *o, const struct tg_kernel *k, const struct tg_module *mod,
+		       time_t now)
 {
-	FILE *o = stdout;
-	char vt[96];
-	time_t now = time(NULL);
-
-	tg_kernel_ver_text(k, vt, sizeof(vt));
-	if (fmt == TG_FMT_TEXT) {
-		fprintf(o, "tailguard %s: BPF tail-call issue check\n", TG_VERSION);
-		fprintf(o, "kernel:  %s (%s), %s, BTF %s, JIT %s\n", k->release, vt, k->machine,
-			k->btf ? "yes" : "no",
-			k->jit_enable < 0 ? "?" : k->jit_enable ? "on" : "off");
-		text_module(o, mod);
-		fprintf(o, "\n%-22s %-14s %s\n", "ISSUE", "STATE", "FIX");
-		for (int i = 0; i < TG_NR_ISSUES; i++) {
-			const struct tg_issue *is = &tg_issues[i];
-
-			fprintf(o, "%-22s %-14s %s (%s)%s%s\n", is->id, state_names[is->state],
-				is->fix, is->fixed_in, is->cve ? ", " : "", is->cve ? is->cve : "");
-			fprintf(o, "    %s\n", is->title);
-			fprintf(o, "    evidence [%s]: %s\n", is->signal, is->evidence);
-		}
-		fputc('\n', o);
-		if (rc) {
-			fputs("result: not fixed and unmitigated:", o);
-			for (int i = 0; i < TG_NR_ISSUES; i++)
-				if (tg_issues[i].state == TG_NOT_FIXED)
-					fprintf(o, " %s", tg_issues[i].id);
-			fputc('\n', o);
-		} else {
-			fputs("result: nothing is `not fixed`\n", o);
-		}
-		return;
-	}
-	if (fmt == TG_FMT_JSON) {
-		fprintf(o, "{\n  \"schema\": \"tailguard-check/1\",\n");
-		fprintf(o, "  \"tool\": {\"name\": \"tailguard\", \"version\": ");
-		json_str(o, TG_VERSION);
-		fprintf(o, "},\n  \"timestamp\": %lld,\n", (long long)now);
-		fprintf(o, "  \"kernel\": {\n    \"release\": ");
-		json_str(o, k->release);
-		fprintf(o, ",\n    \"version\": ");
-		json_str(o, k->version);
-		fprintf(o, ",\n    \"machine\": ");
-		json_str(o, k->machine);
-		fprintf(o, ",\n    \"distro_version\": ");
-		json_str(o, k->distro_ver[0] ? k->distro_ver : NULL);
-		fprintf(o, ",\n    \"upstream_version\": ");
-		if (k->ver[0])
-			fprintf(o, "\"%d.%d.%d\"", k->ver[0], k->ver[1], k->ver[2]);
-		else
-			fputs("null", o);
-		fprintf(o, ",\n    \"btf\": %s,\n    \"jit_enable\": ", k->btf ? "true" : "false");
-		json_ll(o, k->jit_enable);
-		fprintf(o, "\n  },\n  \"module\": ");
-		json_module(o, mod, "  ");
-		fprintf(o, ",\n  \"issues\": [");
-		for (int i = 0; i < TG_NR_ISSUES; i++) {
-			const struct tg_issue *is = &tg_issues[i];
-
-			fprintf(o, "%s\n    {\n      \"id\": ", i ? "," : "");
-			json_str(o, is->id);
-			fprintf(o, ",\n      \"title\": ");
-			json_str(o, is->title);
-			fprintf(o, ",\n      \"state\": ");
-			json_str(o, state_names[is->state]);
-			fprintf(o, ",\n      \"signal\": ");
-			json_str(o, is->signal);
-			fprintf(o, ",\n      \"evidence\": ");
-			json_str(o, is->evidence);
-			fprintf(o, ",\n      \"fix_commits\": [");
-			{
-				char fx[64], *s, *save = NULL;
-				int n = 0;
-
-				snprintf(fx, sizeof(fx), "%s", is->fix);
-				for (s = strtok_r(fx, " ", &save); s; s = strtok_r(NULL, " ", &save)) {
-					fputs(n++ ? ", " : "", o);
-					json_str(o, s);
-				}
-			}
-			fprintf(o, "],\n      \"fixed_in\": ");
-			json_str(o, is->fixed_in);
-			fprintf(o, ",\n      \"cve\": ");
-			json_str(o, is->cve);
-			fprintf(o, "\n    }");
-		}
-		fprintf(o, "\n  ],\n  \"summary\": {");
-		for (int s = 0; s < TG_NR_STATES; s++)
-			fprintf(o, "\"%s\": %d, ", state_keys[s], tg_count_state(s));
-		fprintf(o, "\"exit_status\": %d}\n}\n", rc);
-		return;
-	}
-	/* Prometheus text exposition (node_exporter textfile collector) */
 	fputs("# HELP tailguard_issue State of a BPF tail-call issue on this kernel: 1 for the current state, 0 for the others.\n"
 	      "# TYPE tailguard_issue gauge\n", o);
 	for (int i = 0; i < TG_NR_ISSUES; i++)
@@ -292,17 +302,26 @@ void tg_out_check(enum tg_fmt fmt, const struct tg_kernel *k, const struct tg_mo
 	fprintf(o, "tailguard_check_timestamp_seconds %lld\n", (long long)now);
 }
 
+void tg_out_check(enum tg_fmt fmt, const struct tg_kernel *k, const struct tg_module *mod,
+		  int rc)
+{
+	time_t now = time(NULL);
+
+	if (fmt == TG_FMT_TEXT)
+		text_check(stdout, k, mod, rc);
+	else if (fmt == TG_FMT_JSON)
+		json_check(stdout, k, mod, rc, now);
+	else
+		prom_check(stdout, k, mod, now);
+}
+
 void tg_out_status(enum tg_fmt fmt, const struct tg_module *mod)
 {
 	if (fmt == TG_FMT_TEXT) {
 		printf("tailguard %s\n", TG_VERSION);
 		text_module(stdout, mod);
 	} else if (fmt == TG_FMT_JSON) {
-		printf("{\n  \"schema\": \"tailguard-status/1\",\n  \"tool\": {\"name\": \"tailguard\", \"version\": ");
-		json_str(stdout, TG_VERSION);
-		printf("},\n  \"module\": ");
-		json_module(stdout, mod, "  ");
-		printf("\n}\n");
+		json_status(stdout, mod);
 	} else {
 		prom_module(stdout, mod);
 	}
