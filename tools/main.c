@@ -8,6 +8,15 @@
  *
  * See tailguard(8) and docs/cli.md.  Exit status: 0 nothing `not fixed`,
  * 1 something `not fixed` and unmitigated, 2 error.
+ *
+ * One file per job:
+ *   main.c             arguments and the commands
+ *   kernel.c           facts read from the kernel and the module's sysfs
+ *   probe_*.c          the probes: freplace, jit, fentry, ktext
+ *   disasm.c           x86-64 disassembly for the probes
+ *   classify.c         the decision of each issue
+ *   output.c           text, JSON (json_writer.c) and Prometheus reports
+ *   util.c             errno names, file reads, libbpf log capture
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -66,7 +75,72 @@ static void require_environment(void)
 	close(fd);
 }
 
-/* ---- main ---------------------------------------------------------------------- */
+/* ---- commands ------------------------------------------------------------------ */
+
+/* probe, classify, report; the exit status is 1 when an issue is `not fixed` */
+static int cmd_check(enum tg_fmt fmt)
+{
+	struct tg_kernel k;
+	struct tg_module mod;
+	struct tg_freplace_probe fp;
+	struct tg_jit_probe jp;
+	struct tg_ktext_probe kt;
+	int rc;
+
+	require_environment();
+	tg_kernel_read(&k);
+	tg_module_read(&mod);
+	tg_probe_freplace(&fp);
+	tg_probe_jit(&jp);
+	tg_probe_ktext(&k, &kt);
+	tg_kread_close();
+	tg_classify(&k, &mod, &fp, &jp, &kt);
+
+	rc = tg_count_state(TG_NOT_FIXED) ? 1 : 0;
+	tg_out_check(fmt, &k, &mod, rc);
+	if (fflush(stdout) || ferror(stdout))
+		die("writing the report: %s", strerror(errno));
+	return rc;
+}
+
+/* the module's sysfs state only: no BPF, any user */
+static int cmd_status(enum tg_fmt fmt)
+{
+	struct tg_module mod;
+	struct stat st;
+
+	if (stat("/sys/kernel", &st))
+		die("sysfs is not mounted on /sys: cannot see the module state");
+	tg_module_read(&mod);
+	tg_out_status(fmt, &mod);
+	return 0;
+}
+
+/* lab helper: count live BPF objects (leak check around `check`) */
+static int cmd_debug_ids(void)
+{
+	uint32_t id, n[3] = {};
+
+	for (id = 0; !bpf_prog_get_next_id(id, &id);)
+		n[0]++;
+	for (id = 0; !bpf_map_get_next_id(id, &id);) {
+		struct bpf_map_info mi = {};
+		uint32_t len = sizeof(mi);
+		int fd = bpf_map_get_fd_by_id(id);
+
+		n[1]++;
+		if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &mi, &len))
+			fprintf(stderr, "map %u: type %u name '%s'\n", id, mi.type, mi.name);
+		if (fd >= 0)
+			close(fd);
+	}
+	for (id = 0; !bpf_link_get_next_id(id, &id);)
+		n[2]++;
+	printf("progs %u maps %u links %u\n", n[0], n[1], n[2]);
+	return 0;
+}
+
+/* ---- arguments ----------------------------------------------------------------- */
 
 static void usage(FILE *o)
 {
@@ -117,12 +191,6 @@ int main(int argc, char **argv)
 	const char *cmd = NULL;
 	enum tg_fmt fmt = TG_FMT_TEXT;
 	bool fmt_set = false;
-	struct tg_kernel k;
-	struct tg_module mod;
-	struct tg_freplace_probe fp;
-	struct tg_jit_probe jp;
-	struct tg_ktext_probe kt;
-	int rc;
 
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -168,52 +236,11 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
-	if (!strcmp(cmd, "debug-ids")) {
-		/* lab helper: count live BPF objects (leak check around `check`) */
-		uint32_t id, n[3] = {};
-
-		for (id = 0; !bpf_prog_get_next_id(id, &id);)
-			n[0]++;
-		for (id = 0; !bpf_map_get_next_id(id, &id);) {
-			struct bpf_map_info mi = {};
-			uint32_t len = sizeof(mi);
-			int fd = bpf_map_get_fd_by_id(id);
-
-			n[1]++;
-			if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &mi, &len))
-				fprintf(stderr, "map %u: type %u name '%s'\n", id, mi.type, mi.name);
-			if (fd >= 0)
-				close(fd);
-		}
-		for (id = 0; !bpf_link_get_next_id(id, &id);)
-			n[2]++;
-		printf("progs %u maps %u links %u\n", n[0], n[1], n[2]);
-		return 0;
-	}
-	if (!strcmp(cmd, "status")) {
-		struct stat st;
-
-		if (stat("/sys/kernel", &st))
-			die("sysfs is not mounted on /sys: cannot see the module state");
-		tg_module_read(&mod);
-		tg_out_status(fmt, &mod);
-		return 0;
-	}
+	if (!strcmp(cmd, "debug-ids"))
+		return cmd_debug_ids();
+	if (!strcmp(cmd, "status"))
+		return cmd_status(fmt);
 	if (strcmp(cmd, "check"))
 		bad_usage("unknown command '%s' (check, status)", cmd);
-
-	require_environment();
-	tg_kernel_read(&k);
-	tg_module_read(&mod);
-	tg_probe_freplace(&fp);
-	tg_probe_jit(&jp);
-	tg_probe_ktext(&k, &kt);
-	tg_kread_close();
-	tg_classify(&k, &mod, &fp, &jp, &kt);
-
-	rc = tg_count_state(TG_NOT_FIXED) ? 1 : 0;
-	tg_out_check(fmt, &k, &mod, rc);
-	if (fflush(stdout) || ferror(stdout))
-		die("writing the report: %s", strerror(errno));
-	return rc;
+	return cmd_check(fmt);
 }
