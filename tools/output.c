@@ -11,20 +11,16 @@
 #include "tailguard.h"
 #include "json_writer.h"
 
-static const char *const state_names[TG_NR_STATES] = {
-	[TG_FIXED] = "fixed",
-	[TG_NOT_FIXED] = "not fixed",
-	[TG_MITIGATED] = "mitigated",
-	[TG_NOT_EXISTS] = "not exists",
-	[TG_CANNOT_DETECT] = "cannot detect",
-};
-
-static const char *const state_keys[TG_NR_STATES] = {
-	[TG_FIXED] = "fixed",
-	[TG_NOT_FIXED] = "not_fixed",
-	[TG_MITIGATED] = "mitigated",
-	[TG_NOT_EXISTS] = "not_exists",
-	[TG_CANNOT_DETECT] = "cannot_detect",
+/* each state as the reports name it, and as a key of the JSON summary */
+static const struct {
+	const char *name;
+	const char *key;
+} states[TG_NR_STATES] = {
+	[TG_FIXED]		= { "fixed",		"fixed" },
+	[TG_NOT_FIXED]		= { "not fixed",	"not_fixed" },
+	[TG_MITIGATED]		= { "mitigated",	"mitigated" },
+	[TG_NOT_EXISTS]		= { "not exists",	"not_exists" },
+	[TG_CANNOT_DETECT]	= { "cannot detect",	"cannot_detect" },
 };
 
 /* ---- JSON -------------------------------------------------------------- */
@@ -93,7 +89,7 @@ static void json_issue(struct json_writer *w, const struct tg_issue *is)
 	jsonw_start_object(w);
 	jsonw_string_field(w, "id", is->id);
 	jsonw_string_field(w, "title", is->title);
-	jsonw_string_field(w, "state", state_names[is->state]);
+	jsonw_string_field(w, "state", states[is->state].name);
 	jsonw_string_field(w, "signal", is->signal);
 	jsonw_string_field(w, "evidence", is->evidence);
 	jsonw_name(w, "fix_commits");
@@ -138,7 +134,7 @@ static void json_check(FILE *o, const struct tg_kernel *k, const struct tg_modul
 	jsonw_name(&w, "summary");
 	jsonw_start_object_inline(&w);
 	for (int s = 0; s < TG_NR_STATES; s++)
-		jsonw_int_field(&w, state_keys[s], tg_count_state(s));
+		jsonw_int_field(&w, states[s].key, tg_count_state(s));
 	jsonw_int_field(&w, "exit_status", rc);
 	jsonw_end_object(&w);
 	jsonw_end_object(&w);
@@ -198,7 +194,7 @@ static void text_check(FILE *o, const struct tg_kernel *k, const struct tg_modul
 	for (int i = 0; i < TG_NR_ISSUES; i++) {
 		const struct tg_issue *is = &tg_issues[i];
 
-		fprintf(o, "%-22s %-14s %s (%s)%s%s\n", is->id, state_names[is->state],
+		fprintf(o, "%-22s %-14s %s (%s)%s%s\n", is->id, states[is->state].name,
 			is->fix, is->fixed_in, is->cve ? ", " : "", is->cve ? is->cve : "");
 		fprintf(o, "    %s\n", is->title);
 		fprintf(o, "    evidence [%s]: %s\n", is->signal, is->evidence);
@@ -239,66 +235,77 @@ static const char *pl(const char *s)
 	return b;
 }
 
+/* the HELP and TYPE lines of a metric */
+static void prom_head(FILE *o, const char *name, const char *type, const char *help)
+{
+	fprintf(o, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+/* a counter of each present mitigation, where the module exposes it */
+static void prom_mitig_count(FILE *o, const struct tg_module *mod, const char *name,
+			     const char *help, bool audited)
+{
+	prom_head(o, name, "counter", help);
+	for (int i = 0; i < TG_NR_MITIG; i++) {
+		const struct tg_mitig *m = &mod->m[i];
+		long long v = audited ? m->audited : m->blocked;
+
+		if (m->present && v >= 0)
+			fprintf(o, "%s{mitigation=\"%s\"} %lld\n", name, m->name, v);
+	}
+}
+
 static void prom_module(FILE *o, const struct tg_module *mod)
 {
-	fputs("# HELP tailguard_module_loaded Whether the tailguard kernel module is loaded.\n"
-	      "# TYPE tailguard_module_loaded gauge\n", o);
+	prom_head(o, "tailguard_module_loaded", "gauge",
+		  "Whether the tailguard kernel module is loaded.");
 	fprintf(o, "tailguard_module_loaded %d\n", mod->loaded);
 	if (!mod->loaded)
 		return;
-	fputs("# HELP tailguard_module_info Version and mode of the loaded tailguard module.\n"
-	      "# TYPE tailguard_module_info gauge\n", o);
+	prom_head(o, "tailguard_module_info", "gauge",
+		  "Version and mode of the loaded tailguard module.");
 	fprintf(o, "tailguard_module_info{version=\"%s\",mode=\"%s\"} 1\n", pl(mod->version),
 		pl(mod->mode));
 	if (mod->tracked >= 0) {
-		fputs("# HELP tailguard_module_tracked_progs BPF progs the module tracks.\n"
-		      "# TYPE tailguard_module_tracked_progs gauge\n", o);
+		prom_head(o, "tailguard_module_tracked_progs", "gauge",
+			  "BPF progs the module tracks.");
 		fprintf(o, "tailguard_module_tracked_progs %lld\n", mod->tracked);
 	}
-	fputs("# HELP tailguard_mitigation_active 1 when mode=enforce and the mitigation is armed and enabled.\n"
-	      "# TYPE tailguard_mitigation_active gauge\n", o);
+	prom_head(o, "tailguard_mitigation_active", "gauge",
+		  "1 when mode=enforce and the mitigation is armed and enabled.");
 	for (int i = 0; i < TG_NR_MITIG; i++)
 		if (mod->m[i].present)
 			fprintf(o, "tailguard_mitigation_active{mitigation=\"%s\"} %d\n", mod->m[i].name,
 				tg_module_blocks(mod, mod->m[i].name));
-	fputs("# HELP tailguard_mitigation_state State reported by the module for a mitigation.\n"
-	      "# TYPE tailguard_mitigation_state gauge\n", o);
+	prom_head(o, "tailguard_mitigation_state", "gauge",
+		  "State reported by the module for a mitigation.");
 	for (int i = 0; i < TG_NR_MITIG; i++)
 		if (mod->m[i].present)
 			fprintf(o, "tailguard_mitigation_state{mitigation=\"%s\",state=\"%s\"} 1\n",
 				mod->m[i].name, pl(mod->m[i].state));
-	fputs("# HELP tailguard_mitigation_blocked_total Operations the mitigation refused.\n"
-	      "# TYPE tailguard_mitigation_blocked_total counter\n", o);
-	for (int i = 0; i < TG_NR_MITIG; i++)
-		if (mod->m[i].present && mod->m[i].blocked >= 0)
-			fprintf(o, "tailguard_mitigation_blocked_total{mitigation=\"%s\"} %lld\n",
-				mod->m[i].name, mod->m[i].blocked);
-	fputs("# HELP tailguard_mitigation_audited_total Operations the mitigation would have refused (audit mode).\n"
-	      "# TYPE tailguard_mitigation_audited_total counter\n", o);
-	for (int i = 0; i < TG_NR_MITIG; i++)
-		if (mod->m[i].present && mod->m[i].audited >= 0)
-			fprintf(o, "tailguard_mitigation_audited_total{mitigation=\"%s\"} %lld\n",
-				mod->m[i].name, mod->m[i].audited);
+	prom_mitig_count(o, mod, "tailguard_mitigation_blocked_total",
+			 "Operations the mitigation refused.", false);
+	prom_mitig_count(o, mod, "tailguard_mitigation_audited_total",
+			 "Operations the mitigation would have refused (audit mode).", true);
 }
 
 static void prom_check(FILE *o, const struct tg_kernel *k, const struct tg_module *mod,
 		       time_t now)
 {
-	fputs("# HELP tailguard_issue State of a BPF tail-call issue on this kernel: 1 for the current state, 0 for the others.\n"
-	      "# TYPE tailguard_issue gauge\n", o);
+	prom_head(o, "tailguard_issue", "gauge",
+		  "State of a BPF tail-call issue on this kernel: 1 for the current state, 0 for the others.");
 	for (int i = 0; i < TG_NR_ISSUES; i++)
 		for (int s = 0; s < TG_NR_STATES; s++)
 			fprintf(o, "tailguard_issue{issue=\"%s\",state=\"%s\"} %d\n", tg_issues[i].id,
-				state_names[s], tg_issues[i].state == (enum tg_state)s);
-	fputs("# HELP tailguard_issues_unmitigated Issues that are `not fixed` and not mitigated.\n"
-	      "# TYPE tailguard_issues_unmitigated gauge\n", o);
+				states[s].name, tg_issues[i].state == (enum tg_state)s);
+	prom_head(o, "tailguard_issues_unmitigated", "gauge",
+		  "Issues that are `not fixed` and not mitigated.");
 	fprintf(o, "tailguard_issues_unmitigated %d\n", tg_count_state(TG_NOT_FIXED));
 	prom_module(o, mod);
-	fputs("# HELP tailguard_build_info Version of the tailguard CLI.\n"
-	      "# TYPE tailguard_build_info gauge\n", o);
+	prom_head(o, "tailguard_build_info", "gauge", "Version of the tailguard CLI.");
 	fprintf(o, "tailguard_build_info{version=\"%s\",kernel=\"%s\"} 1\n", TG_VERSION, pl(k->release));
-	fputs("# HELP tailguard_check_timestamp_seconds When the check ran (Unix time).\n"
-	      "# TYPE tailguard_check_timestamp_seconds gauge\n", o);
+	prom_head(o, "tailguard_check_timestamp_seconds", "gauge",
+		  "When the check ran (Unix time).");
 	fprintf(o, "tailguard_check_timestamp_seconds %lld\n", (long long)now);
 }
 

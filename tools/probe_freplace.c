@@ -74,6 +74,13 @@ out:
 	close(arr);
 }
 
+/* a setup step failed with -errno err: the probe did not run */
+static void setup_failed(struct tg_freplace_probe *p, int err, const char *step)
+{
+	p->err = err;
+	tg_setwhat(p->what, sizeof(p->what), "%s: %s", step, tg_errname(-err));
+}
+
 void tg_probe_freplace(struct tg_freplace_probe *p)
 {
 	struct tg_targets *t = NULL;
@@ -87,26 +94,20 @@ void tg_probe_freplace(struct tg_freplace_probe *p)
 	tg_log_reset();
 	t = tg_targets__open();
 	if (!t) {
-		p->err = -(errno ? errno : EINVAL);
-		tg_setwhat(p->what, sizeof(p->what), "opening the freplace target object: %s",
-			tg_errname(-p->err));
+		setup_failed(p, -(errno ? errno : EINVAL), "opening the freplace target object");
 		return;
 	}
 	/* no BPF_XDP expected_attach_type: it must not differ from the owner's */
 	bpf_program__set_expected_attach_type(t->progs.tgprobe_xdp, 0);
 	err = tg_targets__load(t);
 	if (err) {
-		p->err = err;
-		tg_setwhat(p->what, sizeof(p->what), "loading XDP/TC target progs: %s",
-			tg_errname(-err));
+		setup_failed(p, err, "loading XDP/TC target progs");
 		goto out;
 	}
 
 	e = tg_ext__open();
 	if (!e) {
-		p->err = -(errno ? errno : EINVAL);
-		tg_setwhat(p->what, sizeof(p->what), "opening the freplace object: %s",
-			tg_errname(-p->err));
+		setup_failed(p, -(errno ? errno : EINVAL), "opening the freplace object");
 		goto out;
 	}
 	err = bpf_program__set_attach_target(e->progs.tgprobe_owner,
@@ -116,17 +117,13 @@ void tg_probe_freplace(struct tg_freplace_probe *p)
 	err = err ?: bpf_program__set_attach_target(e->progs.tgprobe_ext_tc,
 			bpf_program__fd(t->progs.tgprobe_tc), "tg_tc_sub");
 	if (err) {
-		p->err = err;
-		tg_setwhat(p->what, sizeof(p->what),
-			"setting freplace targets: %s", tg_errname(-err));
+		setup_failed(p, err, "setting freplace targets");
 		goto out;
 	}
 	tg_log_reset();
 	err = tg_ext__load(e);
 	if (err) {
-		p->err = err;
-		tg_setwhat(p->what, sizeof(p->what), "loading (not attaching) freplace progs: %s",
-			tg_errname(-err));
+		setup_failed(p, err, "loading (not attaching) freplace progs");
 		goto out;
 	}
 
