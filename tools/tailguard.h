@@ -116,6 +116,11 @@ struct tg_prog_image {
 int tg_prog_image_read(int fd, struct tg_prog_image *im);
 void tg_prog_image_free(struct tg_prog_image *im);
 
+/* kernel memory reader (raw_tp + bpf_probe_read_kernel via TEST_RUN) */
+int tg_kread_open(char *why, size_t whylen);
+int tg_kread(uint64_t addr, void *buf, size_t len);
+void tg_kread_close(void);
+
 /* ---- probes (probe_*.c) ------------------------------------------------ */
 
 /*
@@ -166,11 +171,6 @@ void tg_probe_jit(struct tg_jit_probe *p);
 /* trampoline_loop, on the JIT probe's prog (called by tg_probe_jit) */
 void tg_probe_fentry(struct tg_jit_probe *p, int prog_fd);
 void tg_probe_ktext(const struct tg_kernel *k, struct tg_ktext_probe *p);
-
-/* kernel memory reader (raw_tp + bpf_probe_read_kernel via TEST_RUN) */
-int tg_kread_open(char *why, size_t whylen);
-int tg_kread(uint64_t addr, void *buf, size_t len);
-void tg_kread_close(void);
 
 /* ---- classification (classify.c) -------------------------------------- */
 
