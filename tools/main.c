@@ -8,75 +8,29 @@
  *
  * See tailguard(8) and docs/cli.md.  Exit status: 0 nothing `not fixed`,
  * 1 something `not fixed` and unmitigated, 2 error.
+ *
+ * One file per job:
+ *   main.c             arguments and the commands
+ *   kernel.c           facts read from the kernel and the module's sysfs
+ *   probe_*.c          the probes: freplace, jit, fentry, ktext
+ *   disasm.c           x86-64 disassembly for the probes
+ *   classify.c         the decision of each issue
+ *   output.c           text, JSON (json_writer.c) and Prometheus reports
+ *   util.c             errno names, file reads, libbpf log capture
  */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/utsname.h>
 #include <linux/bpf.h>
 
 #include <bpf/bpf.h>
 
 #include "tailguard.h"
-
-static const char *const state_names[TG_NR_STATES] = {
-	[TG_FIXED] = "fixed",
-	[TG_NOT_FIXED] = "not fixed",
-	[TG_MITIGATED] = "mitigated",
-	[TG_NOT_EXISTS] = "not exists",
-	[TG_CANNOT_DETECT] = "cannot detect",
-};
-
-static const char *const state_keys[TG_NR_STATES] = {
-	[TG_FIXED] = "fixed",
-	[TG_NOT_FIXED] = "not_fixed",
-	[TG_MITIGATED] = "mitigated",
-	[TG_NOT_EXISTS] = "not_exists",
-	[TG_CANNOT_DETECT] = "cannot_detect",
-};
-
-static struct tg_issue issues[TG_NR_ISSUES] = {
-	[TG_I_TAILCALLEE] = {
-		.id = "invalid_tailcallee",
-		.title = "invalid tailcallee: freplace progs of different hook types share a prog_array",
-		.fix = "1c123c567fb1", .fixed_in = "v6.2",
-	},
-	[TG_I_OFFSET] = {
-		.id = "tailcall_cnt_offset",
-		.title = "invalid tail_call_cnt load offset around bpf2bpf calls (x86-64 JIT)",
-		.fix = "ff672c67ee76", .fixed_in = "v5.19",
-	},
-	[TG_I_TRAMPOLINE] = {
-		.id = "trampoline_loop",
-		.title = "tail-call infinite loop through fentry/fexit trampolines (x86-64)",
-		.fix = "2b5dcb31a19a", .fixed_in = "v6.7",
-	},
-	[TG_I_HIERARCHY] = {
-		.id = "tailcall_hierarchy",
-		.title = "tail-call hierarchy: tail_call_cnt passed to subprogs by value",
-		.fix = "116e04ba1459", .fixed_in = "v6.12",
-	},
-	[TG_I_FREPLACE_PANIC] = {
-		.id = "freplace_panic",
-		.title = "NULL deref updating an attached freplace prog into a prog_array",
-		.fix = "f7866c358733 fdad456cbcca", .fixed_in = "v6.11",
-		.cve = "CVE-2024-43837",
-	},
-	[TG_I_FREPLACE_LOOP] = {
-		.id = "freplace_loop",
-		.title = "tail-call infinite loop caused by freplace",
-		.fix = "d6083f040d5d", .fixed_in = "v6.13",
-		.cve = "CVE-2024-47794",
-	},
-};
-
-enum tg_fmt { FMT_TEXT, FMT_JSON, FMT_PROM };
 
 static void die(const char *fmt, ...)
 {
@@ -88,688 +42,6 @@ static void die(const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	exit(2);
-}
-
-static void set(struct tg_issue *is, enum tg_state st, const char *signal, const char *fmt, ...)
-{
-	va_list ap;
-
-	is->state = st;
-	is->signal = signal;
-	va_start(ap, fmt);
-	vsnprintf(is->evidence, sizeof(is->evidence), fmt, ap);
-	va_end(ap);
-}
-
-static const char *errname(int e)
-{
-	switch (e) {
-	case -1: return "not run";
-	case 0: return "accepted";
-	case EINVAL: return "EINVAL";
-	case EBUSY: return "EBUSY";
-	case EPERM: return "EPERM";
-	case ENOENT: return "ENOENT";
-	case E2BIG: return "E2BIG";
-	case ENOTSUP: return "EOPNOTSUPP";
-	case ENOMEM: return "ENOMEM";
-	default: return strerror(e);
-	}
-}
-
-/* ---- small file helpers ---------------------------------------------------- */
-
-static int read_str(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "r");
-	size_t n;
-
-	buf[0] = 0;
-	if (!f)
-		return -errno;
-	n = fread(buf, 1, len - 1, f);
-	fclose(f);
-	buf[n] = 0;
-	while (n && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
-		buf[--n] = 0;
-	return 0;
-}
-
-/* "enforce" or "audit [enforce] off" -> "enforce" */
-static void pick_selected(char *s)
-{
-	char *l = strchr(s, '['), *r;
-
-	if (l && (r = strchr(l, ']'))) {
-		memmove(s, l + 1, r - l - 1);
-		s[r - l - 1] = 0;
-	}
-}
-
-static long long read_ll(const char *path)
-{
-	char buf[64], *end;
-	long long v;
-
-	if (read_str(path, buf, sizeof(buf)) || !buf[0])
-		return -1;
-	v = strtoll(buf, &end, 0);
-	return end == buf ? -1 : v;
-}
-
-/* ---- module ------------------------------------------------------------------ */
-
-static const char *const mitig_names[TG_NR_MITIG] = { TG_MIT_NAME_PANIC, TG_MIT_NAME_LOOP };
-
-/* TAILGUARD_SYSFS overrides the sysfs directory (lab tests of the parser) */
-static const char *sysfs_dir(void)
-{
-	const char *d = getenv("TAILGUARD_SYSFS");
-
-	return d && *d ? d : TG_SYSFS;
-}
-
-void tg_module_read(struct tg_module *mod)
-{
-	const char *dir = sysfs_dir();
-	char path[512];
-	struct stat st;
-
-	memset(mod, 0, sizeof(*mod));
-	mod->tracked = -1;
-	for (int i = 0; i < TG_NR_MITIG; i++) {
-		mod->m[i].name = mitig_names[i];
-		mod->m[i].enabled = -1;
-		mod->m[i].blocked = mod->m[i].audited = -1;
-	}
-	if (stat(dir, &st) || !S_ISDIR(st.st_mode))
-		return;
-	mod->loaded = true;
-	snprintf(path, sizeof(path), "%s/" TG_F_VERSION, dir);
-	read_str(path, mod->version, sizeof(mod->version));
-	snprintf(path, sizeof(path), "%s/" TG_F_MODE, dir);
-	read_str(path, mod->mode, sizeof(mod->mode));
-	pick_selected(mod->mode);
-	snprintf(path, sizeof(path), "%s/" TG_F_TRACKED, dir);
-	mod->tracked = read_ll(path);
-	for (int i = 0; i < TG_NR_MITIG; i++) {
-		struct tg_mitig *m = &mod->m[i];
-
-		snprintf(path, sizeof(path), "%s/mitigations/%s", dir, m->name);
-		if (stat(path, &st) || !S_ISDIR(st.st_mode))
-			continue;
-		m->present = true;
-		snprintf(path, sizeof(path), "%s/mitigations/%s/" TG_F_STATE, dir, m->name);
-		read_str(path, m->state, sizeof(m->state));
-		pick_selected(m->state);
-		snprintf(path, sizeof(path), "%s/mitigations/%s/" TG_F_ACTION, dir, m->name);
-		read_str(path, m->action, sizeof(m->action));
-		snprintf(path, sizeof(path), "%s/mitigations/%s/" TG_F_ENABLED, dir, m->name);
-		m->enabled = (int)read_ll(path);
-		snprintf(path, sizeof(path), "%s/mitigations/%s/" TG_F_BLOCKED, dir, m->name);
-		m->blocked = read_ll(path);
-		snprintf(path, sizeof(path), "%s/mitigations/%s/" TG_F_AUDITED, dir, m->name);
-		m->audited = read_ll(path);
-	}
-}
-
-const struct tg_mitig *tg_module_mitig(const struct tg_module *mod, const char *name)
-{
-	if (!mod->loaded)
-		return NULL;
-	for (int i = 0; i < TG_NR_MITIG; i++)
-		if (!strcmp(mod->m[i].name, name) && mod->m[i].present)
-			return &mod->m[i];
-	return NULL;
-}
-
-bool tg_module_blocks(const struct tg_module *mod, const char *name)
-{
-	const struct tg_mitig *m = tg_module_mitig(mod, name);
-
-	if (!m || strcmp(m->state, "armed") || m->enabled == 0)
-		return false;
-	if (m->action[0])
-		return !strcmp(m->action, "enforce") ||
-		       !strcmp(m->action, "enforced-in-audit");
-	return !strcmp(mod->mode, "enforce");
-}
-
-static bool module_says_fixed(const struct tg_module *mod, const char *name)
-{
-	const struct tg_mitig *m = tg_module_mitig(mod, name);
-
-	return m && !strcmp(m->state, "fixed-in-kernel");
-}
-
-/* ---- kernel -------------------------------------------------------------- */
-
-void tg_kernel_read(struct tg_kernel *k)
-{
-	struct utsname u;
-	const char *d;
-	char buf[32];
-
-	memset(k, 0, sizeof(*k));
-	k->jit_enable = -1;
-	if (!uname(&u)) {
-		snprintf(k->release, sizeof(k->release), "%s", u.release);
-		snprintf(k->version, sizeof(k->version), "%s", u.version);
-		snprintf(k->machine, sizeof(k->machine), "%s", u.machine);
-	}
-	/* Debian: uname -r is 6.1.0-54-amd64, uname -v names 6.1.190-1 */
-	d = strstr(k->version, "Debian ");
-	if (d && sscanf(d + 7, "%63s", k->distro_ver) == 1 &&
-	    sscanf(k->distro_ver, "%d.%d.%d", &k->ver[0], &k->ver[1], &k->ver[2]) >= 2) {
-		k->ver_from_distro = true;
-	} else {
-		k->distro_ver[0] = 0;
-		memset(k->ver, 0, sizeof(k->ver));
-		sscanf(k->release, "%d.%d.%d", &k->ver[0], &k->ver[1], &k->ver[2]);
-	}
-	if (!read_str("/proc/sys/net/core/bpf_jit_enable", buf, sizeof(buf)))
-		k->jit_enable = atoi(buf);
-	tg_kernel_btf(k);
-}
-
-#define KV(a, b, c) (((a) << 16) + ((b) << 8) + ((c) > 255 ? 255 : (c)))
-
-static void ver_text(const struct tg_kernel *k, char *buf, size_t len)
-{
-	if (k->ver_from_distro)
-		snprintf(buf, len, "Debian %s", k->distro_ver);
-	else
-		snprintf(buf, len, "%d.%d.%d", k->ver[0], k->ver[1], k->ver[2]);
-}
-
-/*
- * Weak signal for the panic: upstream f7866c358733 is in v6.11 and
- * 6.1.103 (Debian 6.1.106-1, ABI 24); the bug needs 1c123c567fb1 (v6.2,
- * 6.1.4).  Stable 6.2..6.10 backports are not tabulated: unknown.
- */
-static int panic_by_version(const struct tg_kernel *k)
-{
-	int v = KV(k->ver[0], k->ver[1], k->ver[2]);
-
-	if (!k->ver[0])
-		return -1;
-	if (k->ver[0] == 6 && k->ver[1] == 1)
-		return k->ver[2] < 4 ? TG_NOT_EXISTS : k->ver[2] <= 102 ? TG_NOT_FIXED : TG_FIXED;
-	if (v >= KV(6, 11, 0))
-		return TG_FIXED;
-	return -1;
-}
-
-/* ---- classification ------------------------------------------------------- */
-
-/* panic (f7866c358733 / fdad456cbcca): never triggered */
-static void classify_panic(const struct tg_kernel *k, const struct tg_module *mod,
-			   const struct tg_ktext_probe *kt, bool raw_owner)
-{
-	struct tg_issue *pn = &issues[TG_I_FREPLACE_PANIC];
-	bool btf_fixed = k->is_extended && k->member_cnt;
-	char vt[96];
-	int vs;
-
-	ver_text(k, vt, sizeof(vt));
-	vs = panic_by_version(k);
-	if (raw_owner) {
-		set(pn, TG_NOT_EXISTS, "probe",
-		    "prog_array owner type is raw EXT (pre-1c123c567fb1): prog_array updates never resolve an EXT prog's target");
-	} else if (btf_fixed) {
-		set(pn, TG_FIXED, "btf",
-		    "BTF: bpf_prog_aux.is_extended present => d6083f040d5d, which postdates f7866c358733/fdad456cbcca");
-	} else if (kt->state == 1 || kt->state == 2) {
-		set(pn, TG_FIXED, "kernel-text", "%s", kt->ev);
-	} else if (kt->state == 0) {
-		if (tg_module_blocks(mod, "freplace_panic"))
-			set(pn, TG_MITIGATED, "module",
-			    "tailguard blocks EXT progs in prog_arrays (mode=%s, freplace_panic armed); kernel text: %s",
-			    mod->mode, kt->ev);
-		else
-			set(pn, TG_NOT_FIXED, "kernel-text", "%s", kt->ev);
-	} else if (tg_module_blocks(mod, "freplace_panic")) {
-		set(pn, TG_MITIGATED, "module",
-		    "tailguard blocks EXT progs in prog_arrays (mode=%s, freplace_panic armed); kernel %s%s",
-		    mod->mode, vt, vs == TG_FIXED ? " suggests fixed (version, weak)" : "");
-	} else if (module_says_fixed(mod, "freplace_panic")) {
-		set(pn, TG_FIXED, "module", "tailguard reports freplace_panic fixed-in-kernel");
-	} else if (vs == TG_FIXED) {
-		set(pn, TG_FIXED, "version",
-		    "kernel %s >= 6.1.103/v6.11 (version only, weak signal; %s)", vt, kt->ev);
-	} else if (vs == TG_NOT_FIXED) {
-		set(pn, TG_NOT_FIXED, "version",
-		    "kernel %s in 6.1.4..6.1.102 (version only, weak signal; not probed: it would crash)", vt);
-	} else {
-		set(pn, TG_CANNOT_DETECT, "none",
-		    "no safe signal: kernel %s; %s (a behavioural probe would crash an unfixed kernel)",
-		    vt, kt->ev);
-	}
-}
-
-static void classify_freplace(const struct tg_kernel *k, const struct tg_module *mod,
-			      const struct tg_freplace_probe *fp, const struct tg_ktext_probe *kt)
-{
-	struct tg_issue *tc = &issues[TG_I_TAILCALLEE];
-	struct tg_issue *pn = &issues[TG_I_FREPLACE_PANIC];
-	struct tg_issue *lp = &issues[TG_I_FREPLACE_LOOP];
-	bool btf_fixed = k->is_extended && k->member_cnt;
-	bool raw_owner, refused;
-	char rules[200];
-
-	if (fp->err) {
-		/* BPF_PROG_TYPE_EXT came with v5.6 (be8704ff07d2) */
-		if (k->ver[0] && KV(k->ver[0], k->ver[1], k->ver[2]) < KV(5, 6, 0)) {
-			set(tc, TG_NOT_EXISTS, "version", "kernel < 5.6 has no freplace: %s", fp->what);
-			set(pn, TG_NOT_EXISTS, "version", "kernel < 5.6 has no freplace: %s", fp->what);
-			set(lp, TG_NOT_EXISTS, "version", "kernel < 5.6 has no freplace: %s", fp->what);
-			return;
-		}
-		set(tc, TG_CANNOT_DETECT, "none", "probe failed: %s%s", fp->what,
-		    k->jit_enable == 0 ? " (BPF JIT disabled: freplace needs it)" : "");
-		if (btf_fixed)
-			set(lp, TG_FIXED, "btf",
-			    "BTF: bpf_prog_aux.is_extended and prog_array_member_cnt present (probe failed: %s)",
-			    fp->what);
-		else
-			set(lp, TG_CANNOT_DETECT, "none", "probe failed: %s%s; BTF: %s", fp->what,
-			    k->jit_enable == 0 ? " (BPF JIT disabled: freplace needs it)" : "",
-			    !k->aux_found ? "unavailable" :
-			    "no bpf_prog_aux.is_extended (d6083f040d5d adds it)");
-		classify_panic(k, mod, kt, false);
-		return;
-	}
-
-	/* An XDP prog refused by the EXT-owned array: owner type is raw EXT. */
-	raw_owner = fp->e_xdp == EINVAL;
-
-	/* -- invalid tailcallee (1c123c567fb1) -- */
-	if (raw_owner)
-		set(tc, TG_NOT_FIXED, "probe",
-		    "freplace-owned prog_array has owner type EXT (XDP prog: EINVAL), TC-targeted EXT prog: %s",
-		    errname(fp->e_ext_tc));
-	else if (fp->e_xdp == 0 && fp->e_ext_tc == EINVAL)
-		set(tc, TG_FIXED, "probe",
-		    "TC-targeted EXT prog into an XDP-owned prog_array: EINVAL");
-	else if (fp->e_ext_tc == 0)
-		set(tc, TG_NOT_FIXED, "probe",
-		    "TC-targeted EXT prog accepted into an XDP-owned prog_array");
-	else
-		set(tc, TG_CANNOT_DETECT, "probe",
-		    "unexpected errnos: XDP prog %s, TC-targeted EXT prog %s",
-		    errname(fp->e_xdp), errname(fp->e_ext_tc));
-
-	/* -- loop caused by freplace (d6083f040d5d) -- */
-	snprintf(rules, sizeof(rules),
-		 "EXT prog into prog_array: %s; freplace attach to a prog_array member: %s; extended prog into prog_array: %s",
-		 errname(fp->e_ext_xdp), errname(fp->e_attach_member), errname(fp->e_member_extended));
-	refused = fp->e_ext_xdp == EINVAL && fp->e_attach_member == EBUSY &&
-		  fp->e_member_extended == EBUSY;
-	if (raw_owner) {
-		set(lp, TG_NOT_EXISTS, "probe",
-		    "prog_array owner type is raw EXT (pre-1c123c567fb1): freplace target cannot enter its freplace's array");
-	} else if (fp->e_ext_xdp == 0 || fp->e_attach_member == 0 || fp->e_member_extended == 0) {
-		set(lp, TG_NOT_FIXED, "probe", "%s (fixed: EINVAL, EBUSY, EBUSY)%s", rules,
-		    tg_module_blocks(mod, "freplace_loop") ? "; tailguard is armed but let it through" : "");
-	} else if (refused) {
-		if (btf_fixed)
-			set(lp, TG_FIXED, "btf",
-			    "BTF: bpf_prog_aux.is_extended and prog_array_member_cnt present; probe: %s", rules);
-		else if (tg_module_blocks(mod, "freplace_loop"))
-			set(lp, TG_MITIGATED, "module",
-			    "tailguard (mode=enforce, freplace_loop armed) refused: %s; BTF: %s", rules,
-			    k->aux_found ? "no bpf_prog_aux.is_extended, kernel unfixed" : "unavailable");
-		else if (module_says_fixed(mod, "freplace_loop"))
-			set(lp, TG_FIXED, "module", "probe: %s; tailguard reports fixed-in-kernel", rules);
-		else
-			set(lp, TG_FIXED, "probe", "%s%s", rules,
-			    k->aux_found ? " (but BTF lacks bpf_prog_aux.is_extended)" : "");
-	} else if (fp->e_ext_xdp == EINVAL && btf_fixed) {
-		/* the EBUSY probes could not run; the EINVAL and BTF agree */
-		set(lp, TG_FIXED, "btf",
-		    "BTF: bpf_prog_aux.is_extended present; probe: EXT prog into prog_array: EINVAL (attach probes: %s)",
-		    fp->attach_what[0] ? fp->attach_what : rules);
-	} else {
-		set(lp, TG_CANNOT_DETECT, "probe", "%s%s%s", rules,
-		    fp->attach_what[0] ? "; " : "", fp->attach_what);
-	}
-
-	classify_panic(k, mod, kt, raw_owner);
-}
-
-static void classify_jit(const struct tg_kernel *k, const struct tg_jit_probe *jp)
-{
-	struct tg_issue *of = &issues[TG_I_OFFSET];
-	struct tg_issue *tr = &issues[TG_I_TRAMPOLINE];
-	struct tg_issue *hi = &issues[TG_I_HIERARCHY];
-
-	if (strcmp(k->machine, "x86_64")) {
-		set(of, TG_CANNOT_DETECT, "none", "JIT checks are x86-64 only (machine %s)", k->machine);
-		set(tr, TG_CANNOT_DETECT, "none", "JIT checks are x86-64 only (machine %s)", k->machine);
-		set(hi, TG_CANNOT_DETECT, "none", "JIT checks are x86-64 only (machine %s)", k->machine);
-		return;
-	}
-	if (k->jit_enable == 0) {
-		set(of, TG_CANNOT_DETECT, "none", "BPF JIT disabled (net.core.bpf_jit_enable=0)");
-		set(tr, TG_CANNOT_DETECT, "none", "BPF JIT disabled (net.core.bpf_jit_enable=0)");
-		set(hi, TG_CANNOT_DETECT, "none", "BPF JIT disabled (net.core.bpf_jit_enable=0)");
-		return;
-	}
-	if (jp->err && jp->no_tailcall_bpf2bpf) {
-		const char *w = "verifier: tail_calls are not allowed in programs with bpf-to-bpf calls";
-
-		set(of, TG_NOT_EXISTS, "probe", "%s", w);
-		set(tr, TG_NOT_EXISTS, "probe", "%s", w);
-		set(hi, TG_NOT_EXISTS, "probe", "%s", w);
-		return;
-	}
-	if (jp->err) {
-		set(of, TG_CANNOT_DETECT, "none", "%s", jp->what);
-		set(tr, TG_CANNOT_DETECT, "none", "%s", jp->what);
-		set(hi, TG_CANNOT_DETECT, "none", "%s", jp->what);
-		return;
-	}
-	set(hi, jp->hier_fixed ? TG_FIXED : TG_NOT_FIXED, "jit", "%s", jp->hier_ev);
-	if (jp->off_state < 0)
-		set(of, TG_CANNOT_DETECT, "jit", "%s", jp->off_ev);
-	else
-		set(of, jp->off_state ? TG_FIXED : TG_NOT_FIXED, "jit", "%s", jp->off_ev);
-	if (jp->tramp_state < 0)
-		set(tr, TG_CANNOT_DETECT, "trampoline", "%s", jp->tramp_ev);
-	else
-		set(tr, jp->tramp_state ? TG_FIXED : TG_NOT_FIXED, "trampoline", "%s", jp->tramp_ev);
-}
-
-/* ---- output ------------------------------------------------------------------- */
-
-static void json_str(FILE *o, const char *s)
-{
-	if (!s) {
-		fputs("null", o);
-		return;
-	}
-	fputc('"', o);
-	for (; *s; s++) {
-		unsigned char c = *s;
-
-		if (c == '"' || c == '\\')
-			fprintf(o, "\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", o);
-		else if (c < 0x20)
-			fprintf(o, "\\u%04x", c);
-		else
-			fputc(c, o);
-	}
-	fputc('"', o);
-}
-
-static void json_ll(FILE *o, long long v)
-{
-	if (v < 0)
-		fputs("null", o);
-	else
-		fprintf(o, "%lld", v);
-}
-
-static void json_module(FILE *o, const struct tg_module *mod, const char *ind)
-{
-	fprintf(o, "{\n%s  \"loaded\": %s", ind, mod->loaded ? "true" : "false");
-	if (mod->loaded) {
-		fprintf(o, ",\n%s  \"version\": ", ind);
-		json_str(o, mod->version[0] ? mod->version : NULL);
-		fprintf(o, ",\n%s  \"mode\": ", ind);
-		json_str(o, mod->mode[0] ? mod->mode : NULL);
-		fprintf(o, ",\n%s  \"tracked_progs\": ", ind);
-		json_ll(o, mod->tracked);
-		fprintf(o, ",\n%s  \"mitigations\": [", ind);
-		for (int i = 0, n = 0; i < TG_NR_MITIG; i++) {
-			const struct tg_mitig *m = &mod->m[i];
-
-			if (!m->present)
-				continue;
-			fprintf(o, "%s\n%s    {\"name\": ", n++ ? "," : "", ind);
-			json_str(o, m->name);
-			fputs(", \"state\": ", o);
-			json_str(o, m->state[0] ? m->state : NULL);
-			fputs(", \"enabled\": ", o);
-			fputs(m->enabled < 0 ? "null" : m->enabled ? "true" : "false", o);
-			fputs(", \"active\": ", o);
-			fputs(tg_module_blocks(mod, m->name) ? "true" : "false", o);
-			fputs(", \"blocked\": ", o);
-			json_ll(o, m->blocked);
-			fputs(", \"audited\": ", o);
-			json_ll(o, m->audited);
-			fputs("}", o);
-		}
-		fprintf(o, "\n%s  ]", ind);
-	}
-	fprintf(o, "\n%s}", ind);
-}
-
-static void text_module(FILE *o, const struct tg_module *mod)
-{
-	if (!mod->loaded) {
-		fputs("module:  not loaded\n", o);
-		return;
-	}
-	fprintf(o, "module:  loaded, version %s, mode %s", mod->version[0] ? mod->version : "?",
-		mod->mode[0] ? mod->mode : "?");
-	if (mod->tracked >= 0)
-		fprintf(o, ", %lld tracked progs", mod->tracked);
-	fputc('\n', o);
-	for (int i = 0; i < TG_NR_MITIG; i++) {
-		const struct tg_mitig *m = &mod->m[i];
-
-		if (!m->present) {
-			fprintf(o, "  %-16s (no sysfs entry)\n", m->name);
-			continue;
-		}
-		fprintf(o, "  %-16s %-16s enabled=%d blocked=%lld audited=%lld%s\n", m->name,
-			m->state[0] ? m->state : "?", m->enabled, m->blocked, m->audited,
-			tg_module_blocks(mod, m->name) ? "  (active)" : "");
-	}
-}
-
-/* a Prometheus label value: escape backslash, quote and newline */
-static const char *pl(const char *s)
-{
-	static char bufs[4][192];
-	static int k;
-	char *b = bufs[k++ & 3];
-	size_t o = 0;
-
-	for (; s && *s && o + 3 < sizeof(bufs[0]); s++) {
-		if (*s == '\\' || *s == '"')
-			b[o++] = '\\';
-		if (*s == '\n') {
-			b[o++] = '\\';
-			b[o++] = 'n';
-			continue;
-		}
-		b[o++] = *s;
-	}
-	b[o] = 0;
-	return b;
-}
-
-static void prom_module(FILE *o, const struct tg_module *mod)
-{
-	fputs("# HELP tailguard_module_loaded Whether the tailguard kernel module is loaded.\n"
-	      "# TYPE tailguard_module_loaded gauge\n", o);
-	fprintf(o, "tailguard_module_loaded %d\n", mod->loaded);
-	if (!mod->loaded)
-		return;
-	fputs("# HELP tailguard_module_info Version and mode of the loaded tailguard module.\n"
-	      "# TYPE tailguard_module_info gauge\n", o);
-	fprintf(o, "tailguard_module_info{version=\"%s\",mode=\"%s\"} 1\n", pl(mod->version),
-		pl(mod->mode));
-	if (mod->tracked >= 0) {
-		fputs("# HELP tailguard_module_tracked_progs BPF progs the module tracks.\n"
-		      "# TYPE tailguard_module_tracked_progs gauge\n", o);
-		fprintf(o, "tailguard_module_tracked_progs %lld\n", mod->tracked);
-	}
-	fputs("# HELP tailguard_mitigation_active 1 when mode=enforce and the mitigation is armed and enabled.\n"
-	      "# TYPE tailguard_mitigation_active gauge\n", o);
-	for (int i = 0; i < TG_NR_MITIG; i++)
-		if (mod->m[i].present)
-			fprintf(o, "tailguard_mitigation_active{mitigation=\"%s\"} %d\n", mod->m[i].name,
-				tg_module_blocks(mod, mod->m[i].name));
-	fputs("# HELP tailguard_mitigation_state State reported by the module for a mitigation.\n"
-	      "# TYPE tailguard_mitigation_state gauge\n", o);
-	for (int i = 0; i < TG_NR_MITIG; i++)
-		if (mod->m[i].present)
-			fprintf(o, "tailguard_mitigation_state{mitigation=\"%s\",state=\"%s\"} 1\n",
-				mod->m[i].name, pl(mod->m[i].state));
-	fputs("# HELP tailguard_mitigation_blocked_total Operations the mitigation refused.\n"
-	      "# TYPE tailguard_mitigation_blocked_total counter\n", o);
-	for (int i = 0; i < TG_NR_MITIG; i++)
-		if (mod->m[i].present && mod->m[i].blocked >= 0)
-			fprintf(o, "tailguard_mitigation_blocked_total{mitigation=\"%s\"} %lld\n",
-				mod->m[i].name, mod->m[i].blocked);
-	fputs("# HELP tailguard_mitigation_audited_total Operations the mitigation would have refused (audit mode).\n"
-	      "# TYPE tailguard_mitigation_audited_total counter\n", o);
-	for (int i = 0; i < TG_NR_MITIG; i++)
-		if (mod->m[i].present && mod->m[i].audited >= 0)
-			fprintf(o, "tailguard_mitigation_audited_total{mitigation=\"%s\"} %lld\n",
-				mod->m[i].name, mod->m[i].audited);
-}
-
-static int count_state(enum tg_state st)
-{
-	int n = 0;
-
-	for (int i = 0; i < TG_NR_ISSUES; i++)
-		n += issues[i].state == st;
-	return n;
-}
-
-static void out_check(enum tg_fmt fmt, const struct tg_kernel *k, const struct tg_module *mod, int rc)
-{
-	FILE *o = stdout;
-	char vt[96];
-	time_t now = time(NULL);
-
-	ver_text(k, vt, sizeof(vt));
-	if (fmt == FMT_TEXT) {
-		fprintf(o, "tailguard %s: BPF tail-call issue check\n", TG_VERSION);
-		fprintf(o, "kernel:  %s (%s), %s, BTF %s, JIT %s\n", k->release, vt, k->machine,
-			k->btf ? "yes" : "no",
-			k->jit_enable < 0 ? "?" : k->jit_enable ? "on" : "off");
-		text_module(o, mod);
-		fprintf(o, "\n%-22s %-14s %s\n", "ISSUE", "STATE", "FIX");
-		for (int i = 0; i < TG_NR_ISSUES; i++) {
-			const struct tg_issue *is = &issues[i];
-
-			fprintf(o, "%-22s %-14s %s (%s)%s%s\n", is->id, state_names[is->state],
-				is->fix, is->fixed_in, is->cve ? ", " : "", is->cve ? is->cve : "");
-			fprintf(o, "    %s\n", is->title);
-			fprintf(o, "    evidence [%s]: %s\n", is->signal, is->evidence);
-		}
-		fputc('\n', o);
-		if (rc) {
-			fputs("result: not fixed and unmitigated:", o);
-			for (int i = 0; i < TG_NR_ISSUES; i++)
-				if (issues[i].state == TG_NOT_FIXED)
-					fprintf(o, " %s", issues[i].id);
-			fputc('\n', o);
-		} else {
-			fputs("result: nothing is `not fixed`\n", o);
-		}
-		return;
-	}
-	if (fmt == FMT_JSON) {
-		fprintf(o, "{\n  \"schema\": \"tailguard-check/1\",\n");
-		fprintf(o, "  \"tool\": {\"name\": \"tailguard\", \"version\": ");
-		json_str(o, TG_VERSION);
-		fprintf(o, "},\n  \"timestamp\": %lld,\n", (long long)now);
-		fprintf(o, "  \"kernel\": {\n    \"release\": ");
-		json_str(o, k->release);
-		fprintf(o, ",\n    \"version\": ");
-		json_str(o, k->version);
-		fprintf(o, ",\n    \"machine\": ");
-		json_str(o, k->machine);
-		fprintf(o, ",\n    \"distro_version\": ");
-		json_str(o, k->distro_ver[0] ? k->distro_ver : NULL);
-		fprintf(o, ",\n    \"upstream_version\": ");
-		if (k->ver[0])
-			fprintf(o, "\"%d.%d.%d\"", k->ver[0], k->ver[1], k->ver[2]);
-		else
-			fputs("null", o);
-		fprintf(o, ",\n    \"btf\": %s,\n    \"jit_enable\": ", k->btf ? "true" : "false");
-		json_ll(o, k->jit_enable);
-		fprintf(o, "\n  },\n  \"module\": ");
-		json_module(o, mod, "  ");
-		fprintf(o, ",\n  \"issues\": [");
-		for (int i = 0; i < TG_NR_ISSUES; i++) {
-			const struct tg_issue *is = &issues[i];
-
-			fprintf(o, "%s\n    {\n      \"id\": ", i ? "," : "");
-			json_str(o, is->id);
-			fprintf(o, ",\n      \"title\": ");
-			json_str(o, is->title);
-			fprintf(o, ",\n      \"state\": ");
-			json_str(o, state_names[is->state]);
-			fprintf(o, ",\n      \"signal\": ");
-			json_str(o, is->signal);
-			fprintf(o, ",\n      \"evidence\": ");
-			json_str(o, is->evidence);
-			fprintf(o, ",\n      \"fix_commits\": [");
-			{
-				char fx[64], *s, *save = NULL;
-				int n = 0;
-
-				snprintf(fx, sizeof(fx), "%s", is->fix);
-				for (s = strtok_r(fx, " ", &save); s; s = strtok_r(NULL, " ", &save)) {
-					fputs(n++ ? ", " : "", o);
-					json_str(o, s);
-				}
-			}
-			fprintf(o, "],\n      \"fixed_in\": ");
-			json_str(o, is->fixed_in);
-			fprintf(o, ",\n      \"cve\": ");
-			json_str(o, is->cve);
-			fprintf(o, "\n    }");
-		}
-		fprintf(o, "\n  ],\n  \"summary\": {");
-		for (int s = 0; s < TG_NR_STATES; s++)
-			fprintf(o, "\"%s\": %d, ", state_keys[s], count_state(s));
-		fprintf(o, "\"exit_status\": %d}\n}\n", rc);
-		return;
-	}
-	/* Prometheus text exposition (node_exporter textfile collector) */
-	fputs("# HELP tailguard_issue State of a BPF tail-call issue on this kernel: 1 for the current state, 0 for the others.\n"
-	      "# TYPE tailguard_issue gauge\n", o);
-	for (int i = 0; i < TG_NR_ISSUES; i++)
-		for (int s = 0; s < TG_NR_STATES; s++)
-			fprintf(o, "tailguard_issue{issue=\"%s\",state=\"%s\"} %d\n", issues[i].id,
-				state_names[s], issues[i].state == (enum tg_state)s);
-	fputs("# HELP tailguard_issues_unmitigated Issues that are `not fixed` and not mitigated.\n"
-	      "# TYPE tailguard_issues_unmitigated gauge\n", o);
-	fprintf(o, "tailguard_issues_unmitigated %d\n", count_state(TG_NOT_FIXED));
-	prom_module(o, mod);
-	fputs("# HELP tailguard_build_info Version of the tailguard CLI.\n"
-	      "# TYPE tailguard_build_info gauge\n", o);
-	fprintf(o, "tailguard_build_info{version=\"%s\",kernel=\"%s\"} 1\n", TG_VERSION, pl(k->release));
-	fputs("# HELP tailguard_check_timestamp_seconds When the check ran (Unix time).\n"
-	      "# TYPE tailguard_check_timestamp_seconds gauge\n", o);
-	fprintf(o, "tailguard_check_timestamp_seconds %lld\n", (long long)now);
-}
-
-static void out_status(enum tg_fmt fmt, const struct tg_module *mod)
-{
-	if (fmt == FMT_TEXT) {
-		printf("tailguard %s\n", TG_VERSION);
-		text_module(stdout, mod);
-	} else if (fmt == FMT_JSON) {
-		printf("{\n  \"schema\": \"tailguard-status/1\",\n  \"tool\": {\"name\": \"tailguard\", \"version\": ");
-		json_str(stdout, TG_VERSION);
-		printf("},\n  \"module\": ");
-		json_module(stdout, mod, "  ");
-		printf("\n}\n");
-	} else {
-		prom_module(stdout, mod);
-	}
 }
 
 /* ---- preconditions ------------------------------------------------------------ */
@@ -803,7 +75,72 @@ static void require_environment(void)
 	close(fd);
 }
 
-/* ---- main ---------------------------------------------------------------------- */
+/* ---- commands ------------------------------------------------------------------ */
+
+/* probe, classify, report; the exit status is 1 when an issue is `not fixed` */
+static int cmd_check(enum tg_fmt fmt)
+{
+	struct tg_kernel k;
+	struct tg_module mod;
+	struct tg_freplace_probe fp;
+	struct tg_jit_probe jp;
+	struct tg_ktext_probe kt;
+	int rc;
+
+	require_environment();
+	tg_kernel_read(&k);
+	tg_module_read(&mod);
+	tg_probe_freplace(&fp);
+	tg_probe_jit(&jp);
+	tg_probe_ktext(&k, &kt);
+	tg_kread_close();
+	tg_classify(&k, &mod, &fp, &jp, &kt);
+
+	rc = tg_count_state(TG_NOT_FIXED) ? 1 : 0;
+	tg_out_check(fmt, &k, &mod, rc);
+	if (fflush(stdout) || ferror(stdout))
+		die("writing the report: %s", strerror(errno));
+	return rc;
+}
+
+/* the module's sysfs state only: no BPF, any user */
+static int cmd_status(enum tg_fmt fmt)
+{
+	struct tg_module mod;
+	struct stat st;
+
+	if (stat("/sys/kernel", &st))
+		die("sysfs is not mounted on /sys: cannot see the module state");
+	tg_module_read(&mod);
+	tg_out_status(fmt, &mod);
+	return 0;
+}
+
+/* lab helper: count live BPF objects (leak check around `check`) */
+static int cmd_debug_ids(void)
+{
+	uint32_t id, n[3] = {};
+
+	for (id = 0; !bpf_prog_get_next_id(id, &id);)
+		n[0]++;
+	for (id = 0; !bpf_map_get_next_id(id, &id);) {
+		struct bpf_map_info mi = {};
+		uint32_t len = sizeof(mi);
+		int fd = bpf_map_get_fd_by_id(id);
+
+		n[1]++;
+		if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &mi, &len))
+			fprintf(stderr, "map %u: type %u name '%s'\n", id, mi.type, mi.name);
+		if (fd >= 0)
+			close(fd);
+	}
+	for (id = 0; !bpf_link_get_next_id(id, &id);)
+		n[2]++;
+	printf("progs %u maps %u links %u\n", n[0], n[1], n[2]);
+	return 0;
+}
+
+/* ---- arguments ----------------------------------------------------------------- */
 
 static void usage(FILE *o)
 {
@@ -840,26 +177,20 @@ static void bad_usage(const char *fmt, const char *arg)
 static enum tg_fmt parse_fmt(const char *s)
 {
 	if (!strcmp(s, "text"))
-		return FMT_TEXT;
+		return TG_FMT_TEXT;
 	if (!strcmp(s, "json"))
-		return FMT_JSON;
+		return TG_FMT_JSON;
 	if (!strcmp(s, "prometheus") || !strcmp(s, "prom"))
-		return FMT_PROM;
+		return TG_FMT_PROM;
 	bad_usage("unknown format '%s' (text, json, prometheus)", s);
-	return FMT_TEXT;
+	return TG_FMT_TEXT;
 }
 
 int main(int argc, char **argv)
 {
 	const char *cmd = NULL;
-	enum tg_fmt fmt = FMT_TEXT;
+	enum tg_fmt fmt = TG_FMT_TEXT;
 	bool fmt_set = false;
-	struct tg_kernel k;
-	struct tg_module mod;
-	struct tg_freplace_probe fp;
-	struct tg_jit_probe jp;
-	struct tg_ktext_probe kt;
-	int rc;
 
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -878,7 +209,7 @@ int main(int argc, char **argv)
 			tg_verbose += strlen(a + 1);
 			continue;
 		} else if (!strcmp(a, "--json")) {
-			f = FMT_JSON;
+			f = TG_FMT_JSON;
 		} else if (!strncmp(a, "--format=", 9)) {
 			f = parse_fmt(a + 9);
 		} else if (!strcmp(a, "--format")) {
@@ -905,53 +236,11 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
-	if (!strcmp(cmd, "debug-ids")) {
-		/* lab helper: count live BPF objects (leak check around `check`) */
-		uint32_t id, n[3] = {};
-
-		for (id = 0; !bpf_prog_get_next_id(id, &id);)
-			n[0]++;
-		for (id = 0; !bpf_map_get_next_id(id, &id);) {
-			struct bpf_map_info mi = {};
-			uint32_t len = sizeof(mi);
-			int fd = bpf_map_get_fd_by_id(id);
-
-			n[1]++;
-			if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &mi, &len))
-				fprintf(stderr, "map %u: type %u name '%s'\n", id, mi.type, mi.name);
-			if (fd >= 0)
-				close(fd);
-		}
-		for (id = 0; !bpf_link_get_next_id(id, &id);)
-			n[2]++;
-		printf("progs %u maps %u links %u\n", n[0], n[1], n[2]);
-		return 0;
-	}
-	if (!strcmp(cmd, "status")) {
-		struct stat st;
-
-		if (stat("/sys/kernel", &st))
-			die("sysfs is not mounted on /sys: cannot see the module state");
-		tg_module_read(&mod);
-		out_status(fmt, &mod);
-		return 0;
-	}
+	if (!strcmp(cmd, "debug-ids"))
+		return cmd_debug_ids();
+	if (!strcmp(cmd, "status"))
+		return cmd_status(fmt);
 	if (strcmp(cmd, "check"))
 		bad_usage("unknown command '%s' (check, status)", cmd);
-
-	require_environment();
-	tg_kernel_read(&k);
-	tg_module_read(&mod);
-	tg_probe_freplace(&fp);
-	tg_probe_jit(&jp);
-	tg_probe_ktext(&k, &kt);
-	tg_kread_close();
-	classify_freplace(&k, &mod, &fp, &kt);
-	classify_jit(&k, &jp);
-
-	rc = count_state(TG_NOT_FIXED) ? 1 : 0;
-	out_check(fmt, &k, &mod, rc);
-	if (fflush(stdout) || ferror(stdout))
-		die("writing the report: %s", strerror(errno));
-	return rc;
+	return cmd_check(fmt);
 }

@@ -100,8 +100,40 @@ struct tg_kernel {
 
 void tg_kernel_read(struct tg_kernel *k);
 void tg_kernel_btf(struct tg_kernel *k);
+/* "Debian 6.1.190-1" or "x.y.z", for evidence lines */
+void tg_kernel_ver_text(const struct tg_kernel *k, char *buf, size_t len);
 
-/* ---- probes ------------------------------------------------------------ */
+/* a text symbol of vmlinux in /proc/kallsyms: address and size */
+int tg_ksym_range(const char *name, uint64_t *start, uint64_t *size);
+
+/* the JIT image of a loaded prog's main function (bpf_prog_info) */
+struct tg_prog_image {
+	uint8_t *code;
+	uint32_t len;		/* main function only */
+	uint64_t addr;		/* kernel address of the main function */
+};
+
+int tg_prog_image_read(int fd, struct tg_prog_image *im);
+void tg_prog_image_free(struct tg_prog_image *im);
+
+/* kernel memory reader (raw_tp + bpf_probe_read_kernel via TEST_RUN) */
+int tg_kread_open(char *why, size_t whylen);
+int tg_kread(uint64_t addr, void *buf, size_t len);
+void tg_kread_close(void);
+
+/* ---- probes (probe_*.c) ------------------------------------------------ */
+
+/*
+ * Safety rules (issue 5): no probe executes a bug.  Programs loaded by the
+ * probes are never attached to a hook that fires, and never run, with one
+ * exception: tg_kread (kread.bpf.c), a straight-line raw_tp program run
+ * with BPF_PROG_TEST_RUN to copy kernel bytes with bpf_probe_read_kernel.
+ * EXT programs are never attached while they are in a prog_array (an
+ * attached EXT prog in a prog_array update is the NULL deref of
+ * 6.1.4..6.1.102).  JIT images and trampolines are read and disassembled,
+ * never executed.  Every fd is closed before returning: nothing is pinned,
+ * nothing outlives the process.
+ */
 
 struct tg_freplace_probe {
 	int err;		/* 0: probe ran; else -errno of the setup step */
@@ -136,22 +168,37 @@ struct tg_ktext_probe {
 
 void tg_probe_freplace(struct tg_freplace_probe *p);
 void tg_probe_jit(struct tg_jit_probe *p);
+/* trampoline_loop, on the JIT probe's prog (called by tg_probe_jit) */
+void tg_probe_fentry(struct tg_jit_probe *p, int prog_fd);
 void tg_probe_ktext(const struct tg_kernel *k, struct tg_ktext_probe *p);
 
-/* kernel memory reader (raw_tp + bpf_probe_read_kernel via TEST_RUN) */
-int tg_kread_open(char *why, size_t whylen);
-int tg_kread(uint64_t addr, void *buf, size_t len);
-void tg_kread_close(void);
+/* ---- classification (classify.c) -------------------------------------- */
 
-/* disassembly */
-struct tg_insn {
-	uint64_t addr;
-	uint16_t size;
-	uint8_t bytes[16];
-	char text[96];
-};
-int tg_disasm(const uint8_t *code, size_t len, uint64_t addr,
-	      struct tg_insn *out, int max, bool stop_at_ret);
+/* the six issues, in report order: tg_classify() sets state and evidence */
+extern struct tg_issue tg_issues[TG_NR_ISSUES];
+
+void tg_classify(const struct tg_kernel *k, const struct tg_module *mod,
+		 const struct tg_freplace_probe *fp, const struct tg_jit_probe *jp,
+		 const struct tg_ktext_probe *kt);
+/* issues in state st */
+int tg_count_state(enum tg_state st);
+
+/* ---- reports (output.c) ------------------------------------------------ */
+
+enum tg_fmt { TG_FMT_TEXT, TG_FMT_JSON, TG_FMT_PROM };
+
+/* rc: the exit status `check` is about to return (0 or 1) */
+void tg_out_check(enum tg_fmt fmt, const struct tg_kernel *k, const struct tg_module *mod,
+		  int rc);
+void tg_out_status(enum tg_fmt fmt, const struct tg_module *mod);
+
+/* ---- helpers (util.c) ---------------------------------------------- */
+
+const char *tg_errname(int e);
+void tg_setwhat(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int tg_read_str(const char *path, char *buf, size_t len);
+long long tg_read_ll(const char *path);
 
 /* libbpf output capture */
 void tg_log_reset(void);
