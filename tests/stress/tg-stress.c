@@ -110,20 +110,16 @@ struct prog {
 	int fd;
 	char pin[64];
 };
-struct map {
-	pthread_rwlock_t lk;
-	int live, fd;
-	char pin[64];
-};
-struct link {
+/* a PROG_ARRAY or a freplace link: an fd and maybe a pin */
+struct obj {
 	pthread_rwlock_t lk;
 	int live, fd;
 	char pin[64];
 };
 
 static struct prog progs[NPROG];
-static struct map maps[NMAP];
-static struct link links[NLINK];
+static struct obj maps[NMAP];
+static struct obj links[NLINK];
 
 /*
  * Workers hold "world" for reading during an operation and its check; the
@@ -209,6 +205,24 @@ static void unpin(char *pin)
 		unlink(pin);
 		pin[0] = '\0';
 	}
+}
+
+/* a free map or link slot takes fd r; r < 0: the slot stays free, errno */
+static int obj_take(struct obj *o, int r)
+{
+	if (r < 0)
+		return errno;
+	o->fd = r;
+	o->live = 1;
+	return 0;
+}
+
+/* unpin, close and free the slot of a live map or link */
+static void obj_close(struct obj *o)
+{
+	unpin(o->pin);
+	close(o->fd);
+	o->live = 0;
 }
 
 /*
@@ -422,23 +436,20 @@ static int do_op(unsigned *s)
 		if (a < 0)
 			break;
 		r = bpf_map_create(BPF_MAP_TYPE_PROG_ARRAY, "tgs_pa", 4, 4, NSLOT, NULL);
-		if (r < 0) {
-			err = errno;
-		} else {
-			maps[a].fd = r;
-			maps[a].live = 1;
-		}
+		err = obj_take(&maps[a], r);
 		pthread_rwlock_unlock(&maps[a].lk);
 		break;
 	case OP_MAP_DEL:
-		a = PICK_MAP(1, 1, s);
+	case OP_DETACH: {
+		struct obj *pool = op == OP_MAP_DEL ? maps : links;
+
+		a = op == OP_MAP_DEL ? PICK_MAP(1, 1, s) : PICK_LINK(1, 1, s);
 		if (a < 0)
 			break;
-		unpin(maps[a].pin);
-		close(maps[a].fd);
-		maps[a].live = 0;
-		pthread_rwlock_unlock(&maps[a].lk);
+		obj_close(&pool[a]);
+		pthread_rwlock_unlock(&pool[a].lk);
 		break;
+	}
 	case OP_INSERT: {
 		__u32 k = rnd(s) % NSLOT;
 
@@ -498,28 +509,14 @@ static int do_op(unsigned *s)
 			break;
 		}
 		r = bpf_link_create(progs[a].fd, progs[b].fd, ext_attach_type, &o);
-		if (r < 0) {
-			err = errno;
-			if (enforcing && err == EBUSY)
-				n_refused_busy++;
-		} else {
-			links[c].fd = r;
-			links[c].live = 1;
-		}
+		err = obj_take(&links[c], r);
+		if (enforcing && err == EBUSY)
+			n_refused_busy++;
 		pthread_rwlock_unlock(&links[c].lk);
 		pthread_rwlock_unlock(&progs[b].lk);
 		pthread_rwlock_unlock(&progs[a].lk);
 		break;
 	}
-	case OP_DETACH:
-		a = PICK_LINK(1, 1, s);
-		if (a < 0)
-			break;
-		unpin(links[a].pin);
-		close(links[a].fd);
-		links[a].live = 0;
-		pthread_rwlock_unlock(&links[a].lk);
-		break;
 	case OP_PIN:
 	case OP_UNPIN: {
 		int kind = rnd(s) % 3, fd;
@@ -755,17 +752,11 @@ static void close_all(void)
 	int i;
 
 	for (i = 0; i < NLINK; i++)
-		if (links[i].live) {
-			unpin(links[i].pin);
-			close(links[i].fd);
-			links[i].live = 0;
-		}
+		if (links[i].live)
+			obj_close(&links[i]);
 	for (i = 0; i < NMAP; i++)
-		if (maps[i].live) {
-			unpin(maps[i].pin);
-			close(maps[i].fd);
-			maps[i].live = 0;
-		}
+		if (maps[i].live)
+			obj_close(&maps[i]);
 	for (i = 0; i < NPROG; i++)
 		if (progs[i].live)
 			prog_close(&progs[i]);
