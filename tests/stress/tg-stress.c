@@ -645,6 +645,33 @@ static int unload_retry(void)
 	return err;
 }
 
+/*
+ * The module (re)started enforcing (world held for writing, or no worker
+ * left): follow it, and check at once what its load-time scan must have
+ * learned.
+ */
+static void rearm(void)
+{
+	set_enforcing(mod_enforcing());
+	if (enforcing && check_all(1, 1))
+		n_violations++;
+}
+
+static long ops_done(void)
+{
+	long ops = 0;
+	int i;
+
+	for (i = 0; i < NOPS; i++)
+		ops += op_ok[i] + op_err[i];
+	return ops;
+}
+
+static long cycles_done(void)
+{
+	return n_loads < n_unloads ? n_loads : n_unloads;
+}
+
 static const char *garbage[] = {
 	"", "\n", "bogus", "enforce2", "ENFORCE_", "-1", "2",
 	"99999999999999999999", "\x01\x02\xff", "audit off",
@@ -678,9 +705,7 @@ static void *control(void *arg)
 			if (!err && m == modes[0]) {
 				pthread_rwlock_wrlock(&world);
 				purge();
-				set_enforcing(mod_enforcing());
-				if (enforcing && check_all(1, 1))
-					n_violations++;
+				rearm();
 				pthread_rwlock_unlock(&world);
 			}
 			if (err) {
@@ -772,6 +797,25 @@ static int count_bpf_progs(void)
 	return n;
 }
 
+/*
+ * Frees are deferred (RCU, workqueues): poll tracked_progs every 100 ms,
+ * at most tries times, until it is 0 (or gone) and, when progs >= 0, no
+ * more than progs BPF progs are left.  Returns the last tracked_progs.
+ */
+static long wait_untracked(int tries, int progs)
+{
+	long tracked = -2;
+	int i;
+
+	for (i = 0; i < tries; i++) {
+		tracked = tg_tracked();
+		if (tracked <= 0 && (progs < 0 || count_bpf_progs() <= progs))
+			break;
+		usleep(100000);
+	}
+	return tracked;
+}
+
 /* subprog_tc's BTF id, the same in every stress_tgt load. */
 static int learn_btf_id(void)
 {
@@ -829,16 +873,11 @@ static int cmd_run(void)
 	       ((n_loads < cfg.min_cycles || n_unloads < cfg.min_cycles) &&
 		now_ns() < start + 3ull * cfg.secs * 1000000000ull)) {
 		sleep(1);
-		if ((now_ns() - start) / 1000000000ull % (cfg.secs > 120 ? 60 : 15) == 0) {
-			long ops = 0;
-
-			for (i = 0; i < NOPS; i++)
-				ops += op_ok[i] + op_err[i];
+		if ((now_ns() - start) / 1000000000ull % (cfg.secs > 120 ? 60 : 15) == 0)
 			say("progress: %llus ops=%ld loads=%ld unloads=%ld switches=%ld violations=%ld\n",
 			    (unsigned long long)((now_ns() - start) / 1000000000ull),
-			    ops, (long)n_loads, (long)n_unloads, (long)n_switches,
+			    ops_done(), (long)n_loads, (long)n_unloads, (long)n_switches,
 			    (long)n_violations);
-		}
 	}
 	stop = 1;
 	if (cfg.oracle) {
@@ -869,18 +908,10 @@ static int cmd_run(void)
 		if (mode_file())
 			mode_set("enforce");
 	}
-	set_enforcing(mod_enforcing());
-	if (enforcing && check_all(1, 1))
-		n_violations++;
+	rearm();
 	close_all();
 	rmdir(PIN_DIR);
-	/* frees are deferred (RCU, workqueues): give them time */
-	for (i = 0; i < 100; i++) {
-		tracked = tg_tracked();
-		if (tracked <= 0 && count_bpf_progs() <= t0progs)
-			break;
-		usleep(100000);
-	}
+	tracked = wait_untracked(100, t0progs);
 	say("after close: tracked_progs=%ld, bpf progs left=%d (before run %d)\n",
 	    tracked, count_bpf_progs(), t0progs);
 	if (tg_mod_loaded()) {
@@ -889,10 +920,9 @@ static int cmd_run(void)
 	}
 
 	{
-		long ops = 0, ok = 0;
+		long ops = ops_done(), ok = 0;
 
 		for (i = 0; i < NOPS; i++) {
-			ops += op_ok[i] + op_err[i];
 			ok += op_ok[i];
 			say("op %-12s ok=%ld err=%ld skipped=%ld\n", opname[i],
 			    (long)op_ok[i], (long)op_err[i], (long)op_skip[i]);
@@ -903,8 +933,7 @@ static int cmd_run(void)
 		say("refusals while enforcing: EXT into PROG_ARRAY=%ld, EBUSY (member<->extended)=%ld\n",
 		    (long)n_refused_ext, (long)n_refused_busy);
 		say("module: loads=%ld unloads=%ld (load/unload cycles=%ld) load/unload failures=%ld unloads retried=%ld\n",
-		    (long)n_loads, (long)n_unloads,
-		    (long)(n_loads < n_unloads ? n_loads : n_unloads),
+		    (long)n_loads, (long)n_unloads, cycles_done(),
 		    (long)n_load_fail, (long)n_unload_refused);
 		say("mode switches=%ld (failed %ld); garbage writes to mode=%ld (taken %ld)\n",
 		    (long)n_switches, (long)n_switch_fail, (long)n_garbage,
@@ -922,13 +951,9 @@ static int cmd_run(void)
 		check(ops > 0 && op_ok[OP_INSERT] > 0 && op_ok[OP_ATTACH] > 0,
 		      "stress-coverage", "ops=%ld inserts=%ld attaches=%ld", ops,
 		      (long)op_ok[OP_INSERT], (long)op_ok[OP_ATTACH]);
-		{
-			long cyc = n_loads < n_unloads ? n_loads : n_unloads;
-
-			check(cyc >= cfg.min_cycles && !n_load_fail, "stress-load-unload",
-			      "cycles=%ld (minimum %d) failures=%ld", cyc,
-			      cfg.min_cycles, (long)n_load_fail);
-		}
+		check(cycles_done() >= cfg.min_cycles && !n_load_fail,
+		      "stress-load-unload", "cycles=%ld (minimum %d) failures=%ld",
+		      cycles_done(), cfg.min_cycles, (long)n_load_fail);
 		check(!n_garbage_taken, "stress-garbage-mode",
 		      "garbage writes=%ld taken=%ld", (long)n_garbage,
 		      (long)n_garbage_taken);
@@ -1273,6 +1298,7 @@ next:
 
 static int cmd_faults(void)
 {
+	long tracked;
 	int err;
 
 	if (access("/proc/thread-self/fail-nth", F_OK) ||
@@ -1303,14 +1329,8 @@ static int cmd_faults(void)
 	    injected, failed_closed, wrong_errno, open_fail);
 	check(!open_fail, "faults-fail-closed", "injected=%ld fail-open=%ld", injected, open_fail);
 	check(!wrong_errno, "faults-enomem", "refusals with neither ENOMEM nor a bare-kernel errno: %ld", wrong_errno);
-	{
-		long tracked = -2;
-		int i;
-
-		for (i = 0; i < 50 && (tracked = tg_tracked()) > 0; i++)
-			usleep(100000);
-		check(tracked == 0, "faults-tracked-zero", "tracked_progs=%ld", tracked);
-	}
+	tracked = wait_untracked(50, -1);
+	check(tracked == 0, "faults-tracked-zero", "tracked_progs=%ld", tracked);
 	unload_retry();
 	return nchecks_fail ? 1 : 0;
 }
