@@ -1208,6 +1208,17 @@ static int get_fail_nth(void)
 static unsigned long long bare_errs[2];
 static long injected, failed_closed, open_fail, wrong_errno;
 
+/* the end of one round: its link (lfd >= 0), EXT, target and PROG_ARRAY */
+static void fault_round_end(struct stress_tgt *t, struct stress_ext *e,
+			    int map, int lfd)
+{
+	if (lfd >= 0)
+		close(lfd);
+	stress_ext__destroy(e);
+	stress_tgt__destroy(t);
+	close(map);
+}
+
 static int fault_pass(bool armed)
 {
 	LIBBPF_OPTS(bpf_link_create_opts, o);
@@ -1243,11 +1254,7 @@ static int fault_pass(bool armed)
 			left = get_fail_nth();
 			set_fail_nth(0);
 			if (left > 0) {	/* fault point not reached: done */
-				if (op == 1 && lfd >= 0)
-					close(lfd);
-				stress_ext__destroy(e);
-				stress_tgt__destroy(t);
-				close(map);
+				fault_round_end(t, e, map, lfd);
 				break;
 			}
 			if (!armed) {
@@ -1280,15 +1287,10 @@ static int fault_pass(bool armed)
 						say("FAIL-OPEN: attach with fault #%d succeeded and then the extended prog went into a PROG_ARRAY\n", n);
 						bpf_map_delete_elem(map, &k);
 					}
-					close(lfd);
 				}
 			}
 next:
-			if (!armed && op == 1 && lfd >= 0)
-				close(lfd);
-			stress_ext__destroy(e);
-			stress_tgt__destroy(t);
-			close(map);
+			fault_round_end(t, e, map, lfd);
 		}
 		say("faults: %s%s: fault points 1..%d injected\n", armed ? "" : "bare ",
 		    op ? "attach" : "insert", n - 1);
