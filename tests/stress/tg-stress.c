@@ -680,7 +680,6 @@ static const char *garbage[] = {
 static void *control(void *arg)
 {
 	unsigned s = cfg.seed * 7919u + 17;
-	char buf[64];
 
 	while (!stop) {
 		int act = rnd(&s) % 100;
@@ -767,7 +766,6 @@ static void *control(void *arg)
 				n_garbage_taken++;
 			pthread_rwlock_unlock(&world);
 		}
-		(void)buf;
 	}
 	return NULL;
 }
@@ -997,8 +995,6 @@ static void collect(const char *dir)
 	closedir(d);
 }
 
-static char snap[MAXF][512];
-
 static void snapshot(char (*out)[512])
 {
 	int i;
@@ -1145,7 +1141,6 @@ static void bad_sysfs(void)
 
 		check(ok, "badinput-mode-valid", "mode audit -> enforce through sysfs");
 	}
-	(void)snap;
 }
 
 static int cmd_badinput(void)
