@@ -29,6 +29,8 @@ PERF_LIBS := -static -lbpf -lelf -lz -lzstd -lpthread
 
 PERF_BENCH_BPF := bench bench_ext
 PERF_STRESS_BPF := stress_tgt stress_ext
+PERF_STRESS_SRC := $(addprefix $(PERF_TOP)/tests/stress/,tg-stress.c common.c \
+	run.c badinput.c faults.c)
 
 .PHONY: bench stress stress-short perf-tools
 perf-tools: $(PERF_OUT)/tg-bench $(PERF_OUT)/tg-stress
@@ -48,9 +50,9 @@ $(PERF_OUT)/tg-bench: $(PERF_TOP)/tests/bench/tg-bench.c $(PERF_TOP)/tests/bench
 		$(PERF_BENCH_BPF:%=$(PERF_OUT)/%.skel.h)
 	$(PERF_CC) $(PERF_CFLAGS) $< -o $@ $(PERF_LIBS)
 
-$(PERF_OUT)/tg-stress: $(PERF_TOP)/tests/stress/tg-stress.c $(PERF_TOP)/tests/bench/tgperf.h \
-		$(PERF_STRESS_BPF:%=$(PERF_OUT)/%.skel.h)
-	$(PERF_CC) $(PERF_CFLAGS) $< -o $@ $(PERF_LIBS)
+$(PERF_OUT)/tg-stress: $(PERF_STRESS_SRC) $(PERF_TOP)/tests/stress/stress.h \
+		$(PERF_TOP)/tests/bench/tgperf.h $(PERF_STRESS_BPF:%=$(PERF_OUT)/%.skel.h)
+	$(PERF_CC) $(PERF_CFLAGS) $(PERF_STRESS_SRC) -o $@ $(PERF_LIBS)
 
 bench: $(PERF_OUT)/tg-bench
 	@$(MAKE) --no-print-directory -C $(PERF_TOP) module KVER=$(BENCH_KVER) >$(PERF_OUT)/module-$(BENCH_KVER).log 2>&1 || { cat $(PERF_OUT)/module-$(BENCH_KVER).log; exit 1; }
