@@ -21,6 +21,7 @@ HARNESS_BPF_OBJS := $(patsubst $(TOP)/tests/bpf/%.bpf.c,$(TESTS_OUT)/%.bpf.o,$(H
 HARNESS_SKELS := $(HARNESS_BPF_OBJS:.bpf.o=.skel.h)
 HARNESS_SRCS := $(sort $(wildcard $(TOP)/tests/harness/*.c))
 HARNESS_HDRS := $(wildcard $(TOP)/tests/harness/*.h)
+HARNESS_BPF_HDRS := $(wildcard $(TOP)/tests/bpf/*.h)
 HARNESS_OBJS := $(patsubst $(TOP)/tests/harness/%.c,$(TESTS_OUT)/harness/%.o,$(HARNESS_SRCS))
 
 BPF_CLANG ?= clang
@@ -41,7 +42,7 @@ HARNESS_LDLIBS := -lbpf -lelf -lz -lzstd -lpthread
 
 harness: $(HARNESS_BIN)
 
-$(TESTS_OUT)/%.bpf.o: $(TOP)/tests/bpf/%.bpf.c $(TOP)/tests/tests.mk
+$(TESTS_OUT)/%.bpf.o: $(TOP)/tests/bpf/%.bpf.c $(HARNESS_BPF_HDRS) $(TOP)/tests/tests.mk
 	@mkdir -p $(@D)
 	$(BPF_CLANG) $(HARNESS_BPF_CFLAGS) -c $< -o $@
 

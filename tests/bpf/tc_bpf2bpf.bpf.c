@@ -24,15 +24,9 @@
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
+#include "bpf_misc.h"
 
 #define TG_NEVER_MARK 0x7467dead
-
-/*
- * Upstream bpf_misc.h's __sink(): hide a value from the optimiser.  Without
- * it clang propagates subprog_tc's constant return into entry_tc, which then
- * ignores whatever an freplace returns.
- */
-#define __sink(expr) asm volatile("" : "+g"(expr))
 
 __noinline int subprog_tc(struct __sk_buff *skb)
 {
