@@ -14,6 +14,7 @@
 # else 6.1.0-54-amd64.  tg-bench / tg-stress themselves: make perf-tools.
 
 PERF_TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/..)
+include $(PERF_TOP)/tests/bpf.mk
 PERF_OUT := $(PERF_TOP)/build/perf
 BENCH_KVER ?= 6.1.0-54-amd64
 STRESS_KVER ?= $(if $(wildcard $(PERF_TOP)/build/lab-debug/bzImage),lab-debug,6.1.0-54-amd64)
@@ -24,11 +25,13 @@ PERF_CLANG ?= clang
 PERF_BPFTOOL ?= bpftool
 PERF_CC ?= gcc
 PERF_ARCH_INC := /usr/include/$(shell $(PERF_CC) -dumpmachine 2>/dev/null)
-PERF_CFLAGS := -O2 -g -Wall -Wno-unused-function -I$(PERF_OUT) -I$(PERF_TOP)/tests/bench
+PERF_CFLAGS := -O2 -g -Wall -Wno-unused-function -I$(PERF_OUT) -I$(TEST_BPF_OUT) \
+	-I$(PERF_TOP)/tests/bench
 PERF_LIBS := -static -lbpf -lelf -lz -lzstd -lpthread
 
 PERF_BENCH_BPF := bench bench_ext
-PERF_STRESS_BPF := stress_tgt stress_ext
+# skeletons of tests/bpf (tests/bpf.mk)
+PERF_STRESS_BPF := tc_bpf2bpf freplace_ret
 PERF_STRESS_SRC := $(addprefix $(PERF_TOP)/tests/stress/,tg-stress.c common.c \
 	run.c badinput.c faults.c)
 
@@ -36,10 +39,6 @@ PERF_STRESS_SRC := $(addprefix $(PERF_TOP)/tests/stress/,tg-stress.c common.c \
 perf-tools: $(PERF_OUT)/tg-bench $(PERF_OUT)/tg-stress
 
 $(PERF_OUT)/%.bpf.o: $(PERF_TOP)/tests/bench/%.bpf.c
-	@mkdir -p $(PERF_OUT)
-	$(PERF_CLANG) -g -O2 -target bpf -I$(PERF_ARCH_INC) -c $< -o $@
-
-$(PERF_OUT)/%.bpf.o: $(PERF_TOP)/tests/stress/%.bpf.c
 	@mkdir -p $(PERF_OUT)
 	$(PERF_CLANG) -g -O2 -target bpf -I$(PERF_ARCH_INC) -c $< -o $@
 
@@ -51,7 +50,7 @@ $(PERF_OUT)/tg-bench: $(PERF_TOP)/tests/bench/tg-bench.c $(PERF_TOP)/tests/bench
 	$(PERF_CC) $(PERF_CFLAGS) $< -o $@ $(PERF_LIBS)
 
 $(PERF_OUT)/tg-stress: $(PERF_STRESS_SRC) $(PERF_TOP)/tests/stress/stress.h \
-		$(PERF_TOP)/tests/bench/tgperf.h $(PERF_STRESS_BPF:%=$(PERF_OUT)/%.skel.h)
+		$(PERF_TOP)/tests/bench/tgperf.h $(PERF_STRESS_BPF:%=$(TEST_BPF_OUT)/%.skel.h)
 	$(PERF_CC) $(PERF_CFLAGS) $(PERF_STRESS_SRC) -o $@ $(PERF_LIBS)
 
 bench: $(PERF_OUT)/tg-bench

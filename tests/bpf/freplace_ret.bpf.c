@@ -8,6 +8,10 @@
  * loaded prog, check test_run sees the new value, detach, check the old value
  * is back.  It neither tail-calls nor uses maps, so it attaches wherever
  * freplace works at all.
+ *
+ * tg-stress's EXT prog too: there it never runs (tg-stress does no
+ * BPF_PROG_TEST_RUN), what matters is where it is attached and which
+ * PROG_ARRAYs it is offered to.
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
