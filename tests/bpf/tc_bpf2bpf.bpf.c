@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Target prog "T" for every freplace scenario of the harness, and tg-stress's
- * ordinary tc prog (a PROG_ARRAY member and an freplace target).
+ * Target prog "T" for every freplace scenario of the harness, tg-bench's
+ * freplace link target and tg-stress's ordinary tc prog (a PROG_ARRAY member
+ * and an freplace target).
  *
  * Mirrors upstream tools/testing/selftests/bpf/progs/tc_bpf2bpf.c (added by
  * d6083f040d5d's selftest 021611d33e78): a tc prog entry_tc that calls the
