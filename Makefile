@@ -79,6 +79,7 @@ demo: deps
 clean:
 	rm -rf $(BUILD)/*/mod $(BUILD)/tests $(BUILD)/tools
 
+-include $(TOP)/tests/bpf.mk
 -include $(TOP)/tests/tests.mk
 -include $(TOP)/tools/tools.mk
 -include $(TOP)/scripts/lab.mk

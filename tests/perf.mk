@@ -2,7 +2,9 @@
 #
 # tailguard benchmarks and stress (issue 7).  Included by the top-level
 # Makefile (-include $(TOP)/tests/perf.mk); standalone:
-#   make -f Makefile -f tests/perf.mk bench
+#   make -f tests/perf.mk bench
+# Their BPF programs are tests/bpf's (tc_bpf2bpf, freplace_ret and, for the
+# bench, tailcall_chain): tests/bpf.mk builds them and their skeletons.
 #
 #   make bench [BENCH_KVER=6.1.0-54-amd64] [BENCH_ARGS=...]
 #       one guest boot: bare / insmod / rmmod figures, a table and a
@@ -14,44 +16,35 @@
 # else 6.1.0-54-amd64.  tg-bench / tg-stress themselves: make perf-tools.
 
 PERF_TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/..)
+include $(PERF_TOP)/tests/bpf.mk
 PERF_OUT := $(PERF_TOP)/build/perf
 BENCH_KVER ?= 6.1.0-54-amd64
 STRESS_KVER ?= $(if $(wildcard $(PERF_TOP)/build/lab-debug/bzImage),lab-debug,6.1.0-54-amd64)
 BENCH_ARGS ?=
 STRESS_ARGS ?=
 
-PERF_CLANG ?= clang
-PERF_BPFTOOL ?= bpftool
 PERF_CC ?= gcc
-PERF_ARCH_INC := /usr/include/$(shell $(PERF_CC) -dumpmachine 2>/dev/null)
-PERF_CFLAGS := -O2 -g -Wall -Wno-unused-function -I$(PERF_OUT) -I$(PERF_TOP)/tests/bench
+PERF_CFLAGS := -O2 -g -Wall -Wno-unused-function -I$(TEST_BPF_OUT) \
+	-I$(PERF_TOP)/tests/bench
 PERF_LIBS := -static -lbpf -lelf -lz -lzstd -lpthread
 
-PERF_BENCH_BPF := bench bench_ext
-PERF_STRESS_BPF := stress_tgt stress_ext
+# the skeletons of tests/bpf each tool includes (built by tests/bpf.mk)
+PERF_BENCH_BPF := tailcall_chain tc_bpf2bpf freplace_ret
+PERF_STRESS_BPF := tc_bpf2bpf freplace_ret
 PERF_STRESS_SRC := $(addprefix $(PERF_TOP)/tests/stress/,tg-stress.c common.c \
 	run.c badinput.c faults.c)
 
 .PHONY: bench stress stress-short perf-tools
 perf-tools: $(PERF_OUT)/tg-bench $(PERF_OUT)/tg-stress
 
-$(PERF_OUT)/%.bpf.o: $(PERF_TOP)/tests/bench/%.bpf.c
-	@mkdir -p $(PERF_OUT)
-	$(PERF_CLANG) -g -O2 -target bpf -I$(PERF_ARCH_INC) -c $< -o $@
-
-$(PERF_OUT)/%.bpf.o: $(PERF_TOP)/tests/stress/%.bpf.c
-	@mkdir -p $(PERF_OUT)
-	$(PERF_CLANG) -g -O2 -target bpf -I$(PERF_ARCH_INC) -c $< -o $@
-
-$(PERF_OUT)/%.skel.h: $(PERF_OUT)/%.bpf.o
-	$(PERF_BPFTOOL) gen skeleton $< name $* >$@.tmp && mv $@.tmp $@
-
 $(PERF_OUT)/tg-bench: $(PERF_TOP)/tests/bench/tg-bench.c $(PERF_TOP)/tests/bench/tgperf.h \
-		$(PERF_BENCH_BPF:%=$(PERF_OUT)/%.skel.h)
+		$(PERF_BENCH_BPF:%=$(TEST_BPF_OUT)/%.skel.h)
+	@mkdir -p $(PERF_OUT)
 	$(PERF_CC) $(PERF_CFLAGS) $< -o $@ $(PERF_LIBS)
 
 $(PERF_OUT)/tg-stress: $(PERF_STRESS_SRC) $(PERF_TOP)/tests/stress/stress.h \
-		$(PERF_TOP)/tests/bench/tgperf.h $(PERF_STRESS_BPF:%=$(PERF_OUT)/%.skel.h)
+		$(PERF_TOP)/tests/bench/tgperf.h $(PERF_STRESS_BPF:%=$(TEST_BPF_OUT)/%.skel.h)
+	@mkdir -p $(PERF_OUT)
 	$(PERF_CC) $(PERF_CFLAGS) $(PERF_STRESS_SRC) -o $@ $(PERF_LIBS)
 
 bench: $(PERF_OUT)/tg-bench

@@ -36,8 +36,9 @@
 #include <linux/perf_event.h>
 #include <bpf/libbpf.h>
 #include "tgperf.h"
-#include "bench.skel.h"
-#include "bench_ext.skel.h"
+#include "tailcall_chain.skel.h"
+#include "tc_bpf2bpf.skel.h"
+#include "freplace_ret.skel.h"
 
 #define MAXR		32
 #define PA_SLOTS	64
@@ -74,8 +75,9 @@ static struct {
 };
 
 static struct {
-	struct bench *sk;
-	struct bench_ext *ext;
+	struct tailcall_chain *chain;
+	struct tc_bpf2bpf *tgt;
+	struct freplace_ret *ext;
 	int pa_map, pa_progs[PA_SLOTS];
 	int tgt_fd, ext_fd, chain_fd;
 	__u32 btf_id;
@@ -103,18 +105,24 @@ static int setup(void)
 	struct bpf_link *l;
 	int i, err;
 
-	c.sk = bench__open_and_load();
-	if (!c.sk) {
-		fprintf(stderr, "tg-bench: load bench.bpf.o: %s\n", strerror(errno));
+	c.chain = tailcall_chain__open_and_load();
+	if (!c.chain) {
+		fprintf(stderr, "tg-bench: load tailcall_chain.bpf.o: %s\n",
+			strerror(errno));
 		return -1;
 	}
-	c.chain_fd = bpf_program__fd(c.sk->progs.chain_entry);
-	c.tgt_fd = bpf_program__fd(c.sk->progs.entry_tc);
+	c.tgt = tc_bpf2bpf__open_and_load();
+	if (!c.tgt) {
+		fprintf(stderr, "tg-bench: load tc_bpf2bpf.bpf.o: %s\n", strerror(errno));
+		return -1;
+	}
+	c.chain_fd = bpf_program__fd(c.chain->progs.chain_0);
+	c.tgt_fd = bpf_program__fd(c.tgt->progs.entry_tc);
 	{
-		int jt = bpf_map__fd(c.sk->maps.jmp_table);
-		int fds[3] = { bpf_program__fd(c.sk->progs.chain_1),
-			       bpf_program__fd(c.sk->progs.chain_2),
-			       bpf_program__fd(c.sk->progs.chain_3) };
+		int jt = bpf_map__fd(c.chain->maps.jmp_table);
+		int fds[3] = { bpf_program__fd(c.chain->progs.chain_1),
+			       bpf_program__fd(c.chain->progs.chain_2),
+			       bpf_program__fd(c.chain->progs.chain_3) };
 
 		for (k = 0; k < 3; k++)
 			if (bpf_map_update_elem(jt, &k, &fds[k], BPF_ANY)) {
@@ -123,13 +131,13 @@ static int setup(void)
 			}
 	}
 
-	c.ext = bench_ext__open();
+	c.ext = freplace_ret__open();
 	if (!c.ext)
 		return -1;
 	bpf_program__set_attach_target(c.ext->progs.new_subprog_tc, c.tgt_fd,
 				       "subprog_tc");
-	if (bench_ext__load(c.ext)) {
-		fprintf(stderr, "tg-bench: load bench_ext.bpf.o: %s\n", strerror(errno));
+	if (freplace_ret__load(c.ext)) {
+		fprintf(stderr, "tg-bench: load freplace_ret.bpf.o: %s\n", strerror(errno));
 		return -1;
 	}
 	c.ext_fd = bpf_program__fd(c.ext->progs.new_subprog_tc);

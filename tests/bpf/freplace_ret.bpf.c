@@ -8,6 +8,10 @@
  * loaded prog, check test_run sees the new value, detach, check the old value
  * is back.  It neither tail-calls nor uses maps, so it attaches wherever
  * freplace works at all.
+ *
+ * tg-bench's and tg-stress's EXT prog too: there it never runs (they do no
+ * BPF_PROG_TEST_RUN of the target), what matters is the attach and detach
+ * and which PROG_ARRAYs it is offered to.
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>

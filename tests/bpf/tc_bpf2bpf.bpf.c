@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Target prog "T" for every freplace scenario.
+ * Target prog "T" for every freplace scenario of the harness, tg-bench's
+ * freplace link target and tg-stress's ordinary tc prog (a PROG_ARRAY member
+ * and an freplace target).
  *
  * Mirrors upstream tools/testing/selftests/bpf/progs/tc_bpf2bpf.c (added by
  * d6083f040d5d's selftest 021611d33e78): a tc prog entry_tc that calls the
@@ -24,15 +26,9 @@
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
+#include "bpf_misc.h"
 
 #define TG_NEVER_MARK 0x7467dead
-
-/*
- * Upstream bpf_misc.h's __sink(): hide a value from the optimiser.  Without
- * it clang propagates subprog_tc's constant return into entry_tc, which then
- * ignores whatever an freplace returns.
- */
-#define __sink(expr) asm volatile("" : "+g"(expr))
 
 __noinline int subprog_tc(struct __sk_buff *skb)
 {

@@ -6,8 +6,8 @@
 #include "stress.h"
 #include <stdarg.h>
 #include <bpf/btf.h>
-#include "stress_tgt.skel.h"
-#include "stress_ext.skel.h"
+#include "tc_bpf2bpf.skel.h"
+#include "freplace_ret.skel.h"
 
 struct stress_cfg cfg = { 60, 4, 1, 0, "/tailguard.ko", 0 };
 
@@ -116,11 +116,11 @@ long wait_untracked(int tries, int progs)
 	return tracked;
 }
 
-/* subprog_tc's BTF id, the same in every stress_tgt load. */
+/* subprog_tc's BTF id, the same in every tc_bpf2bpf load. */
 int learn_btf_id(void)
 {
-	struct stress_tgt *t = stress_tgt__open();
-	struct stress_ext *e = stress_ext__open();
+	struct tc_bpf2bpf *t = tc_bpf2bpf__open();
+	struct freplace_ret *e = freplace_ret__open();
 	int id;
 
 	if (!t || !e)
@@ -128,8 +128,8 @@ int learn_btf_id(void)
 	id = btf__find_by_name_kind(bpf_object__btf(t->obj), "subprog_tc",
 				    BTF_KIND_FUNC);
 	ext_attach_type = bpf_program__expected_attach_type(e->progs.new_subprog_tc);
-	stress_tgt__destroy(t);
-	stress_ext__destroy(e);
+	tc_bpf2bpf__destroy(t);
+	freplace_ret__destroy(e);
 	if (id <= 0)
 		return -1;
 	subprog_btf_id = id;

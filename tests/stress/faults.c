@@ -7,8 +7,8 @@
  * still holding (fail closed).
  */
 #include "stress.h"
-#include "stress_tgt.skel.h"
-#include "stress_ext.skel.h"
+#include "tc_bpf2bpf.skel.h"
+#include "freplace_ret.skel.h"
 
 /*
  * /proc/thread-self/fail-nth, opened once: opening it between arming and
@@ -50,13 +50,13 @@ static unsigned long long bare_errs[2];
 static long injected, failed_closed, open_fail, wrong_errno;
 
 /* the end of one round: its link (lfd >= 0), EXT, target and PROG_ARRAY */
-static void fault_round_end(struct stress_tgt *t, struct stress_ext *e,
+static void fault_round_end(struct tc_bpf2bpf *t, struct freplace_ret *e,
 			    int map, int lfd)
 {
 	if (lfd >= 0)
 		close(lfd);
-	stress_ext__destroy(e);
-	stress_tgt__destroy(t);
+	freplace_ret__destroy(e);
+	tc_bpf2bpf__destroy(t);
 	close(map);
 }
 
@@ -68,8 +68,8 @@ static int fault_pass(bool armed)
 	o.target_btf_id = subprog_btf_id;
 	for (op = 0; op < 2; op++) {
 		for (n = 1; n < 500; n++) {
-			struct stress_tgt *t = stress_tgt__open_and_load();
-			struct stress_ext *e = stress_ext__open();
+			struct tc_bpf2bpf *t = tc_bpf2bpf__open_and_load();
+			struct freplace_ret *e = freplace_ret__open();
 			int map = bpf_map_create(BPF_MAP_TYPE_PROG_ARRAY, "tgs_f", 4, 4, 1, NULL);
 			int tfd, efd, r, left, e2, lfd = -1, link2;
 			__u32 k = 0;
@@ -80,7 +80,7 @@ static int fault_pass(bool armed)
 			}
 			tfd = bpf_program__fd(t->progs.entry_tc);
 			bpf_program__set_attach_target(e->progs.new_subprog_tc, tfd, "subprog_tc");
-			if (stress_ext__load(e)) {
+			if (freplace_ret__load(e)) {
 				check(0, "faults-setup", "cannot load EXT");
 				return 1;
 			}

@@ -24,8 +24,8 @@
  */
 #include "stress.h"
 #include <pthread.h>
-#include "stress_tgt.skel.h"
-#include "stress_ext.skel.h"
+#include "tc_bpf2bpf.skel.h"
+#include "freplace_ret.skel.h"
 
 #define NPROG	24
 #define NMAP	6
@@ -39,8 +39,8 @@
 struct prog {
 	pthread_rwlock_t lk;
 	int live, ext, tgt;	/* tgt: pool slot it was loaded against (EXT) */
-	struct stress_tgt *t;
-	struct stress_ext *e;
+	struct tc_bpf2bpf *t;
+	struct freplace_ret *e;
 	int fd;
 	char pin[64];
 };
@@ -300,9 +300,9 @@ static void prog_close(struct prog *p)
 {
 	unpin(p->pin);
 	if (p->ext)
-		stress_ext__destroy(p->e);
+		freplace_ret__destroy(p->e);
 	else
-		stress_tgt__destroy(p->t);
+		tc_bpf2bpf__destroy(p->t);
 	p->live = 0;
 }
 
@@ -316,7 +316,7 @@ static int do_op(unsigned *s)
 		a = PICK_PROG(0, 1, s, NULL);
 		if (a < 0)
 			break;
-		progs[a].t = stress_tgt__open_and_load();
+		progs[a].t = tc_bpf2bpf__open_and_load();
 		if (!progs[a].t) {
 			err = errno;
 		} else {
@@ -336,16 +336,16 @@ static int do_op(unsigned *s)
 			a = -1;
 			break;
 		}
-		progs[a].e = stress_ext__open();
+		progs[a].e = freplace_ret__open();
 		if (!progs[a].e) {
 			err = errno;
 		} else {
 			bpf_program__set_attach_target(progs[a].e->progs.new_subprog_tc,
 						       progs[b].fd, "subprog_tc");
-			r = stress_ext__load(progs[a].e);
+			r = freplace_ret__load(progs[a].e);
 			if (r) {
 				err = -r;
-				stress_ext__destroy(progs[a].e);
+				freplace_ret__destroy(progs[a].e);
 			} else {
 				progs[a].ext = 1;
 				progs[a].tgt = b;

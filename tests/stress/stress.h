@@ -34,7 +34,7 @@ int mode_set(const char *m);
 int mod_enforcing(void);
 int unload_retry(void);
 
-/* BPF: stress_tgt's subprog_tc, the target of every stress_ext (EXT) */
+/* BPF: tc_bpf2bpf's subprog_tc, the target of every freplace_ret (EXT) */
 extern __u32 subprog_btf_id;
 extern enum bpf_attach_type ext_attach_type;
 int learn_btf_id(void);
