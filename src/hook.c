@@ -226,7 +226,8 @@ static int tg_site_add(const struct tg_hook *h)
 	return 0;
 }
 
-static int tg_site_place(struct tg_site *s)
+/* Find @s's function and place its return probe. */
+static int tg_site_place_ret(struct tg_site *s)
 {
 	int ret;
 
@@ -236,56 +237,67 @@ static int tg_site_place(struct tg_site *s)
 		       s->func);
 		return -ENOENT;
 	}
-	if (s->nr_entry) {
-		s->ops.func = tg_ftrace_cb;
-		s->ops.flags = TG_FTRACE_FLAGS | TG_FTRACE_PERMANENT;
-		if (s->refuses)
-			s->ops.flags |= FTRACE_OPS_FL_IPMODIFY;
-		ret = ftrace_set_filter_ip(&s->ops, s->addr, 0, 0);
-		if (ret) {
-			pr_err("cannot hook %s: not a traceable function (%d)\n",
-			       s->func, ret);
-			return ret;
-		}
-		ret = register_ftrace_function(&s->ops);
-		if (ret) {
-			pr_err("cannot hook %s: %s (%d)\n", s->func,
-			       ret == -EBUSY ?
-			       "already modified by another IPMODIFY user (a livepatch?) or ftrace disabled" :
-			       "ftrace registration failed", ret);
-			tg_ftrace_free_filter(&s->ops);
-			return ret;
-		}
-		s->ops_on = true;
+	if (!s->nr_ret)
+		return 0;
+	s->krp.kp.addr = (kprobe_opcode_t *)s->addr;
+	s->krp.handler = tg_kret_cb;
+	/* an instance per task inside the function at once */
+	s->krp.maxactive = max_t(int, 64, 16 * num_possible_cpus());
+	ret = register_kretprobe(&s->krp);
+	if (ret) {
+		pr_err("cannot hook %s: return probe refused (%d)\n", s->func,
+		       ret);
+		return ret;
 	}
-	if (s->nr_ret) {
-		s->krp.kp.addr = (kprobe_opcode_t *)s->addr;
-		s->krp.handler = tg_kret_cb;
-		/* an instance per task inside the function at once */
-		s->krp.maxactive = max_t(int, 64, 16 * num_possible_cpus());
-		ret = register_kretprobe(&s->krp);
-		if (ret) {
-			pr_err("cannot hook %s: return probe refused (%d)\n",
-			       s->func, ret);
-			return ret;
-		}
-		s->krp_on = true;
-	}
+	s->krp_on = true;
 	return 0;
 }
 
-static void tg_site_remove(struct tg_site *s)
+static int tg_site_place_entry(struct tg_site *s)
 {
-	if (s->krp_on) {
-		unregister_kretprobe(&s->krp);
-		atomic_long_add(s->krp.nmissed, &tg_missed);
-		s->krp_on = false;
+	int ret;
+
+	if (!s->nr_entry)
+		return 0;
+	s->ops.func = tg_ftrace_cb;
+	s->ops.flags = TG_FTRACE_FLAGS | TG_FTRACE_PERMANENT;
+	if (s->refuses)
+		s->ops.flags |= FTRACE_OPS_FL_IPMODIFY;
+	ret = ftrace_set_filter_ip(&s->ops, s->addr, 0, 0);
+	if (ret) {
+		pr_err("cannot hook %s: not a traceable function (%d)\n",
+		       s->func, ret);
+		return ret;
 	}
+	ret = register_ftrace_function(&s->ops);
+	if (ret) {
+		pr_err("cannot hook %s: %s (%d)\n", s->func,
+		       ret == -EBUSY ?
+		       "already modified by another IPMODIFY user (a livepatch?) or ftrace disabled" :
+		       "ftrace registration failed", ret);
+		tg_ftrace_free_filter(&s->ops);
+		return ret;
+	}
+	s->ops_on = true;
+	return 0;
+}
+
+static void tg_site_remove_entry(struct tg_site *s)
+{
 	if (s->ops_on) {
 		/* klp order: stop the calls, then drop the filter */
 		unregister_ftrace_function(&s->ops);
 		tg_ftrace_free_filter(&s->ops);
 		s->ops_on = false;
+	}
+}
+
+static void tg_site_remove_ret(struct tg_site *s)
+{
+	if (s->krp_on) {
+		unregister_kretprobe(&s->krp);
+		atomic_long_add(s->krp.nmissed, &tg_missed);
+		s->krp_on = false;
 	}
 }
 
@@ -304,14 +316,22 @@ int tg_hooks_place(const struct tg_hook_table **tables, unsigned int nr)
 		tg_nr_sites = 0;
 		return ret;
 	}
-	for (i = 0; i < tg_nr_sites; i++) {
-		ret = tg_site_place(&tg_sites[i]);
-		if (ret) {
-			tg_hooks_remove();
-			return ret;
-		}
-	}
-	return 0;
+	/*
+	 * Return probes first, entry hooks last: a return handler closes
+	 * what an entry handler opened (a ticket), so no call may pass an
+	 * entry hook and then leave unseen.  A call already inside a probed
+	 * function (prog_fd_array_get_ptr() never sleeps) has left it once
+	 * RCU-tasks says so; only then may its callee's entry hook see it.
+	 */
+	for (i = 0; i < tg_nr_sites && !ret; i++)
+		ret = tg_site_place_ret(&tg_sites[i]);
+	if (!ret)
+		synchronize_rcu_tasks();
+	for (i = 0; i < tg_nr_sites && !ret; i++)
+		ret = tg_site_place_entry(&tg_sites[i]);
+	if (ret)
+		tg_hooks_remove();
+	return ret;
 }
 
 /*
@@ -322,8 +342,11 @@ void tg_hooks_remove(void)
 {
 	unsigned int i;
 
+	/* the reverse: no entry handler runs whose return goes unseen */
 	for (i = tg_nr_sites; i-- > 0;)
-		tg_site_remove(&tg_sites[i]);
+		tg_site_remove_entry(&tg_sites[i]);
+	for (i = tg_nr_sites; i-- > 0;)
+		tg_site_remove_ret(&tg_sites[i]);
 	tg_nr_sites = 0;
 	tg_call_gate_close();
 	synchronize_rcu_tasks();
