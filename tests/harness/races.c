@@ -469,21 +469,6 @@ out:
 
 /* --- a first attach racing the PROG_ARRAY update of the same EXT prog ----- */
 
-static void *update_fd(void *arg)
-{
-	struct updater *u = arg;
-	int err;
-
-	while (!stop) {
-		err = slot(u->map_fd, 0, SWAP_FD);
-		if (!err) {
-			u->ok++;
-			unslot(u->map_fd, 0);
-		}
-	}
-	return NULL;
-}
-
 /*
  * A fresh, unattached EXT prog X (dst_prog still set) and T take turns on
  * one fd, which another thread puts into a PROG_ARRAY; meanwhile X is
@@ -522,7 +507,7 @@ static int race_first_attach(void)
 			dup2(swap_a, SWAP_FD);
 			stop = 0;
 			pthread_create(&th[0], NULL, swapper, NULL);
-			pthread_create(&th[1], NULL, update_fd, &up);
+			pthread_create(&th[1], NULL, update_swapped, &up);
 			for (i = 0; i < 2000; i++)
 				sched_yield();
 			/* first attach: the target is dst_prog */
