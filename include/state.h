@@ -16,16 +16,21 @@ struct bpf_prog;
 
 /*
  * Per prog id: PROG_ARRAY slots that hold it, and decisions taken on it
- * whose effect is not visible in the kernel yet.  Dropped when all three
- * are 0.  @prog is valid while @slots > 0 (each slot holds a reference).
+ * whose effect is not visible in the kernel yet.  An entry whose counts
+ * are all 0 is idle: it stays in the table, so that a prog going in and
+ * out of a slot costs no allocation, and a reaper frees it once it has
+ * been idle for a while.  Callers change the counts, then call
+ * tg_state_put().  @prog is valid while @slots > 0 (each slot holds a
+ * reference).
  */
 struct tg_prog_state {
-	struct hlist_node node;
 	const struct bpf_prog *prog;
 	u32 id;
 	u32 slots;		/* upstream's prog_array_member_cnt */
-	u32 ins_pending;	/* inserts allowed, slot not written yet */
-	u32 ext_pending;	/* freplace attaches allowed, not poked yet */
+	u16 ins_pending;	/* inserts allowed, slot not written yet */
+	u16 ext_pending;	/* freplace attaches allowed, not poked yet */
+	bool live;		/* a count is not 0 (tg_state_count()) */
+	bool aged;		/* idle at the reaper's last pass */
 };
 
 #define TG_TICKETS	256	/* decisions in flight at once, at most */
@@ -60,10 +65,13 @@ struct tg_ticket *tg_ticket_find(u8 kind);
 struct tg_ticket *tg_ticket_new(u8 kind, u32 id);
 void tg_ticket_free(struct tg_ticket *t);
 
-#define tg_state_for_each(st, bkt)	\
-	for (bkt = 0, st = NULL; tg_state_next(&st, &bkt);)
-bool tg_state_next(struct tg_prog_state **st, int *bkt);
+/* every entry, idle ones included: check st->live */
+#define tg_state_for_each(st, idx)	\
+	for (idx = 0; (st = tg_state_next(&idx));)
+struct tg_prog_state *tg_state_next(unsigned long *idx);
 
+int tg_state_init(void);
 void tg_state_destroy(void);
+void tg_state_exit(void);
 
 #endif /* TG_STATE_H */

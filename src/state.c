@@ -11,14 +11,22 @@
 #include <linux/hashtable.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/workqueue.h>
+#include <linux/xarray.h>
 #include "state.h"
 #include "tailguard.h"
 
-#define TG_STATE_BITS	12
 #define TG_ARRAY_BITS	8
 #define TG_TICKET_BITS	6
+#define TG_REAP_DELAY	(10 * HZ)
+#define TG_REAP_BATCH	256
 
-static DEFINE_HASHTABLE(tg_progs, TG_STATE_BITS);
+/* by prog id: ids are allocated cyclically, so the tree stays dense */
+static DEFINE_XARRAY(tg_progs);
+static struct kmem_cache *tg_state_cache;
+static bool tg_reap_queued;
+static void tg_reap(struct work_struct *work);
+static DECLARE_DELAYED_WORK(tg_reap_work, tg_reap);
 static DEFINE_HASHTABLE(tg_arrays, TG_ARRAY_BITS);
 static DEFINE_HASHTABLE(tg_tickets_busy, TG_TICKET_BITS);
 static struct tg_ticket tg_tickets[TG_TICKETS];
@@ -47,12 +55,19 @@ void tg_state_unlock(void)
 
 struct tg_prog_state *tg_state_find(u32 id)
 {
-	struct tg_prog_state *st;
+	return xa_load(&tg_progs, id);
+}
 
-	hash_for_each_possible(tg_progs, st, node, id)
-		if (st->id == id)
-			return st;
-	return NULL;
+static struct tg_prog_state *tg_state_insert(struct tg_prog_state *new,
+					     u32 id)
+{
+	new->id = id;
+	/* the slot is there already when reserved: no allocation */
+	if (xa_err(xa_store(&tg_progs, id, new, GFP_ATOMIC | __GFP_NOWARN))) {
+		kmem_cache_free(tg_state_cache, new);
+		return NULL;
+	}
+	return new;
 }
 
 /*
@@ -68,52 +83,101 @@ struct tg_prog_state *tg_state_get(u32 id, gfp_t gfp)
 		return st;
 	if (gfpflags_allow_blocking(gfp)) {
 		tg_state_unlock();
-		new = kzalloc(sizeof(*new), gfp);
+		new = kmem_cache_zalloc(tg_state_cache, gfp);
+		if (new && xa_reserve(&tg_progs, id, gfp)) {
+			kmem_cache_free(tg_state_cache, new);
+			new = NULL;
+		}
 		tg_state_lock();
 		st = tg_state_find(id);
 		if (st) {
-			kfree(new);
+			/* somebody else's meanwhile; a reservation is undone */
+			if (new)
+				kmem_cache_free(tg_state_cache, new);
 			return st;
 		}
 	} else {
-		new = kzalloc(sizeof(*new), gfp | __GFP_NOWARN);
+		new = kmem_cache_zalloc(tg_state_cache, gfp | __GFP_NOWARN);
 	}
-	if (!new)
-		return NULL;
-	new->id = id;
-	hash_add(tg_progs, &new->node, id);
-	tg_state_nr++;
-	return new;
+	return new ? tg_state_insert(new, id) : NULL;
 }
 
-/* Drop @st if nothing is counted in it any more. */
+/*
+ * @st's counts changed.  An entry whose counts are all 0 stays (idle) until
+ * the reaper finds it idle twice in a row.
+ */
 void tg_state_put(struct tg_prog_state *st)
 {
-	if (!st || st->slots || st->ins_pending || st->ext_pending)
+	bool live;
+
+	if (!st)
 		return;
-	hash_del(&st->node);
-	tg_state_nr--;
-	kfree(st);
-}
-
-bool tg_state_next(struct tg_prog_state **st, int *bkt)
-{
-	struct hlist_node *n = *st ? (*st)->node.next : NULL;
-
-	for (;;) {
-		if (n) {
-			*st = hlist_entry(n, struct tg_prog_state, node);
-			return true;
-		}
-		if (*bkt >= HASH_SIZE(tg_progs))
-			return false;
-		n = tg_progs[(*bkt)++].first;
+	live = st->slots || st->ins_pending || st->ext_pending;
+	st->aged = false;
+	if (live != st->live) {
+		st->live = live;
+		if (live)
+			tg_state_nr++;
+		else
+			tg_state_nr--;
+	}
+	if (!live && !tg_reap_queued) {
+		tg_reap_queued = true;
+		schedule_delayed_work(&tg_reap_work, TG_REAP_DELAY);
 	}
 }
 
+struct tg_prog_state *tg_state_next(unsigned long *idx)
+{
+	struct tg_prog_state *st = xa_find(&tg_progs, idx, ULONG_MAX,
+					   XA_PRESENT);
+
+	if (st)
+		(*idx)++;
+	return st;
+}
+
+/* Progs with a count that is not 0 (sysfs tracked_progs). */
 unsigned int tg_state_count(void)
 {
 	return READ_ONCE(tg_state_nr);
+}
+
+/*
+ * Free the entries that were idle at the last pass and still are, a batch
+ * per lock hold.  Runs again while idle entries are left.
+ */
+static void tg_reap(struct work_struct *work)
+{
+	struct tg_prog_state *st;
+	unsigned long idx = 0;
+	bool again = false;
+	unsigned int n;
+
+	do {
+		tg_state_lock();
+		for (n = 0; n < TG_REAP_BATCH; n++) {
+			st = xa_find(&tg_progs, &idx, ULONG_MAX, XA_PRESENT);
+			if (!st)
+				break;
+			idx++;
+			if (st->live)
+				continue;
+			if (!st->aged) {
+				st->aged = true;
+				again = true;
+				continue;
+			}
+			xa_erase(&tg_progs, st->id);
+			kmem_cache_free(tg_state_cache, st);
+		}
+		if (!st)
+			tg_reap_queued = again;
+		if (!st && again)
+			schedule_delayed_work(&tg_reap_work, TG_REAP_DELAY);
+		tg_state_unlock();
+		cond_resched();
+	} while (st);
 }
 
 /* --- PROG_ARRAYs whose every slot is counted ------------------------------ */
@@ -199,19 +263,27 @@ void tg_ticket_free(struct tg_ticket *t)
 	tg_tickets_used--;
 }
 
-/* Module exit, after every hook is gone. */
+int tg_state_init(void)
+{
+	tg_state_cache = KMEM_CACHE(tg_prog_state, 0);
+	return tg_state_cache ? 0 : -ENOMEM;
+}
+
+/* Drop every entry: after every hook is gone, or when arming failed. */
 void tg_state_destroy(void)
 {
 	struct tg_prog_state *st;
 	struct tg_array *a;
 	struct tg_ticket *t;
 	struct hlist_node *tmp;
+	unsigned long idx;
 	int bkt;
 
+	cancel_delayed_work_sync(&tg_reap_work);
 	tg_state_lock();
-	hash_for_each_safe(tg_progs, bkt, tmp, st, node) {
-		hash_del(&st->node);
-		kfree(st);
+	xa_for_each(&tg_progs, idx, st) {
+		xa_erase(&tg_progs, idx);
+		kmem_cache_free(tg_state_cache, st);
 	}
 	hash_for_each_safe(tg_arrays, bkt, tmp, a, node) {
 		hash_del(&a->node);
@@ -220,5 +292,13 @@ void tg_state_destroy(void)
 	hash_for_each_safe(tg_tickets_busy, bkt, tmp, t, node)
 		tg_ticket_free(t);
 	tg_state_nr = 0;
+	tg_reap_queued = false;
 	tg_state_unlock();
+}
+
+/* Module exit. */
+void tg_state_exit(void)
+{
+	tg_state_destroy();
+	kmem_cache_destroy(tg_state_cache);
 }
