@@ -20,6 +20,7 @@
  * EXT first.
  */
 #include <linux/bpf.h>
+#include <linux/delay.h>
 #include <linux/filter.h>
 #include "compat.h"
 #include "hook.h"
@@ -35,6 +36,19 @@ static void *tg_panic_compat(struct pt_regs *regs)
 	struct tg_event ev = {};
 	bool refuse;
 
+#ifdef TG_BREAK_DSTPROG
+	/*
+	 * Test build only (make module TG_BREAK=dstprog): v1's guard, which
+	 * let an EXT prog through while its dst_prog was set and so left the
+	 * kernel to read dst_prog again, with the window widened past a
+	 * single-threaded TCG time slice so that race_first_attach can see
+	 * the first attach clear it in between.
+	 */
+	if (fp->type == BPF_PROG_TYPE_EXT && READ_ONCE(fp->aux->dst_prog)) {
+		mdelay(150);
+		return NULL;
+	}
+#endif
 	if (fp->type != BPF_PROG_TYPE_EXT || !READ_ONCE(fp->aux->id) ||
 	    !tg_mit_active(TG_PANIC))
 		return NULL;
