@@ -56,7 +56,7 @@ module: kernel
 	@rm -rf $(BUILD)/$(KVER)/mod
 	@mkdir -p $(BUILD)/$(KVER)/mod
 	@cp -r --parents $(MOD_SRCS) $(BUILD)/$(KVER)/mod/
-	$(MAKE) -C $(KDIR) M=$(BUILD)/$(KVER)/mod CC=$(MODCC) $(if $(C),C=$(C)) $(if $(TG_BREAK),TG_BREAK=$(TG_BREAK)) modules
+	$(MAKE) -C $(KDIR) M=$(BUILD)/$(KVER)/mod CC=$(MODCC) $(if $(C),C=$(C)) $(if $(TG_BREAK),TG_BREAK=$(TG_BREAK)) $(if $(TG_BENCH),TG_BENCH=$(TG_BENCH)) modules
 	@cp $(BUILD)/$(KVER)/mod/tailguard.ko $(BUILD)/$(KVER)/tailguard.ko
 	@echo "built $(BUILD)/$(KVER)/tailguard.ko"
 

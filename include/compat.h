@@ -60,6 +60,16 @@ static __always_inline struct pt_regs *tg_ftrace_regs(tg_fregs_t *regs)
 #define tg_recursion_unlock(bit)	((void)(bit))
 #endif
 
+/*
+ * Our callbacks test recursion themselves (and so disable preemption):
+ * ftrace then calls them directly instead of through its assist wrapper.
+ */
+#if defined(TG_HAVE_FTRACE_OPS_RECURSION) && defined(TG_HAVE_RECURSION_TRYLOCK)
+#define TG_FTRACE_OWN_RECURSION	FTRACE_OPS_FL_RECURSION
+#else
+#define TG_FTRACE_OWN_RECURSION	0
+#endif
+
 #ifdef TG_HAVE_FTRACE_PERMANENT
 #define TG_FTRACE_PERMANENT	FTRACE_OPS_FL_PERMANENT
 #else

@@ -34,6 +34,13 @@ struct tg_hook {
 	 */
 	void *(*entry)(struct pt_regs *regs);
 	bool refuses;
+	/*
+	 * A gate: @func is a module function (src/selftest.c) whose calls
+	 * @entry sends on into the kernel.  Gates are placed before every
+	 * other hook and removed after them, once no task can be between a
+	 * hook and the gate it calls.
+	 */
+	bool gate;
 	void (*ret)(struct pt_regs *regs);	/* regs_return_value() */
 };
 
@@ -49,6 +56,7 @@ unsigned long tg_hooks_missed(void);
 int tg_hooks_selftest(void);
 
 unsigned long tg_lookup_symbol(const char *name);
+unsigned long tg_past_fentry(unsigned long addr);
 unsigned long tg_call_gate(unsigned long fn, unsigned long arg);
 void tg_call_gate_close(void);
 

@@ -6,4 +6,9 @@
 int tailguard_selftest_target(int x);
 unsigned long tailguard_call_gate(unsigned long arg);
 
+struct bpf_map;
+struct file;
+void *tailguard_orig_get_ptr(struct bpf_map *map, struct file *map_file,
+			     int fd);
+
 #endif /* TG_SELFTEST_H */

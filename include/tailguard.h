@@ -48,7 +48,8 @@ struct tg_mitigation {
 	enum tg_avail avail;
 	const char *why;
 	const struct tg_hook_table *table;
-	int (*arm)(void);
+	int (*prepare)(void);	/* before the hooks are placed */
+	int (*arm)(void);	/* after: read what exists */
 	void (*disarm)(void);
 	bool audit_blocks;	/* refuse in audit mode too (a crash) */
 

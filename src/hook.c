@@ -29,10 +29,49 @@ struct tg_site {
 	const struct tg_hook *ret[TG_SITE_HOOKS];
 	unsigned int nr_entry, nr_ret;
 	bool refuses;
+	bool gate;
+	bool nop;		/* bench builds: run no handler */
 	bool ops_on, krp_on;
 	struct ftrace_ops ops;
 	struct kretprobe krp;
 };
+
+#ifdef TG_BENCH
+/*
+ * Bench builds only (make module TG_BENCH=1, never DKMS): leave out hooks
+ * by name, "func" or "func:entry" / "func:ret", comma separated, or keep a
+ * site but run none of its handlers ("func:nop"), so that make bench can
+ * split the cost by hook, and a hook's cost into the mechanism's and the
+ * handler's.  The mitigations are not exact then.
+ */
+static char *bench_skip = "";
+module_param(bench_skip, charp, 0444);
+MODULE_PARM_DESC(bench_skip, "bench builds: hooks to leave out");
+
+static bool tg_bench_skipped(const char *func, const char *part)
+{
+	size_t n = strlen(func);
+	const char *p = bench_skip;
+
+	while ((p = strstr(p, func))) {
+		bool start = p == bench_skip || p[-1] == ',';
+		const char *e = p + n;
+
+		if (start && (!*e || *e == ',' ||
+			      (*e == ':' && !strncmp(e + 1, part, strlen(part)))))
+			return true;
+		p = e;
+	}
+	return false;
+}
+#define tg_bench_nop(s)	tg_bench_skipped((s)->func, "nop")
+#else
+static bool tg_bench_skipped(const char *func, const char *part)
+{
+	return false;
+}
+#define tg_bench_nop(s)	false
+#endif
 
 static struct tg_site tg_sites[TG_MAX_SITES];
 static unsigned int tg_nr_sites;
@@ -71,7 +110,7 @@ static void tg_ftrace_cb(unsigned long ip, unsigned long parent_ip,
 		atomic_long_inc(&tg_missed);
 		return;
 	}
-	for (i = 0; i < s->nr_entry; i++) {
+	for (i = 0; i < s->nr_entry && !s->nop; i++) {
 		void *stub = s->entry[i]->entry(regs);
 
 		if (stub) {
@@ -88,7 +127,7 @@ static int tg_kret_cb(struct kretprobe_instance *ri, struct pt_regs *regs)
 					 krp);
 	unsigned int i;
 
-	for (i = 0; i < s->nr_ret; i++)
+	for (i = 0; i < s->nr_ret && !s->nop; i++)
 		s->ret[i]->ret(regs);
 	return 0;
 }
@@ -123,6 +162,27 @@ unsigned long tg_lookup_symbol(const char *name)
 	    tg_is_endbr(addr - TG_ENDBR_SIZE))
 		addr -= TG_ENDBR_SIZE;
 	return addr;
+}
+
+/*
+ * Where the body of the function at @addr starts: past its ENDBR64 and its
+ * 5-byte ftrace call site, as a BPF trampoline calls the function it is
+ * attached to.  0 if the first instruction is not what ftrace placed
+ * there (the nop, or a call while the function is traced).
+ */
+unsigned long tg_past_fentry(unsigned long addr)
+{
+	u8 op[5];
+
+	if (tg_is_endbr(addr))
+		addr += TG_ENDBR_SIZE;
+	if (copy_from_kernel_nofault(op, (void *)addr, sizeof(op)))
+		return 0;
+	/* call rel32, or x86's 5-byte nop (nopl 0x0(%rax,%rax,1)) */
+	if (op[0] != 0xe8 &&
+	    memcmp(op, "\x0f\x1f\x44\x00\x00", sizeof(op)))
+		return 0;
+	return addr + sizeof(op);
 }
 
 /* --- the call gate (src/selftest.c) -------------------------------------- */
@@ -217,12 +277,14 @@ static int tg_site_add(const struct tg_hook *h)
 	if (!s || (h->entry && s->nr_entry == TG_SITE_HOOKS) ||
 	    (h->ret && s->nr_ret == TG_SITE_HOOKS))
 		return -E2BIG;
-	if (h->entry) {
+	if (h->entry && !tg_bench_skipped(h->func, "entry")) {
 		s->entry[s->nr_entry++] = h;
 		s->refuses |= h->refuses;
+		s->gate |= h->gate;
 	}
-	if (h->ret)
+	if (h->ret && !tg_bench_skipped(h->func, "ret"))
 		s->ret[s->nr_ret++] = h;
+	s->nop = tg_bench_nop(s);
 	return 0;
 }
 
@@ -260,7 +322,8 @@ static int tg_site_place_entry(struct tg_site *s)
 	if (!s->nr_entry)
 		return 0;
 	s->ops.func = tg_ftrace_cb;
-	s->ops.flags = TG_FTRACE_FLAGS | TG_FTRACE_PERMANENT;
+	s->ops.flags = TG_FTRACE_FLAGS | TG_FTRACE_PERMANENT |
+		       TG_FTRACE_OWN_RECURSION;
 	if (s->refuses)
 		s->ops.flags |= FTRACE_OPS_FL_IPMODIFY;
 	ret = ftrace_set_filter_ip(&s->ops, s->addr, 0, 0);
@@ -327,8 +390,13 @@ int tg_hooks_place(const struct tg_hook_table **tables, unsigned int nr)
 		ret = tg_site_place_ret(&tg_sites[i]);
 	if (!ret)
 		synchronize_rcu_tasks();
+	/* gates before the hooks that lead into them */
 	for (i = 0; i < tg_nr_sites && !ret; i++)
-		ret = tg_site_place_entry(&tg_sites[i]);
+		if (tg_sites[i].gate)
+			ret = tg_site_place_entry(&tg_sites[i]);
+	for (i = 0; i < tg_nr_sites && !ret; i++)
+		if (!tg_sites[i].gate)
+			ret = tg_site_place_entry(&tg_sites[i]);
 	if (ret)
 		tg_hooks_remove();
 	return ret;
@@ -343,6 +411,14 @@ void tg_hooks_remove(void)
 	unsigned int i;
 
 	/* the reverse: no entry handler runs whose return goes unseen */
+	for (i = tg_nr_sites; i-- > 0;)
+		if (!tg_sites[i].gate)
+			tg_site_remove_entry(&tg_sites[i]);
+	/*
+	 * A task between a hook and its gate is not quiescent for RCU-tasks
+	 * (nothing there sleeps): once this returns, none is.
+	 */
+	synchronize_rcu_tasks();
 	for (i = tg_nr_sites; i-- > 0;)
 		tg_site_remove_entry(&tg_sites[i]);
 	for (i = tg_nr_sites; i-- > 0;)

@@ -62,6 +62,11 @@ static int __init tailguard_init(void)
 	unsigned int i, nr = 0;
 	int ret;
 
+	ret = tg_state_init();
+	if (ret) {
+		pr_err("cannot load: out of memory for the state table\n");
+		return ret;
+	}
 	tg_cmdline_off = tg_cmdline_says_off();
 	if (tg_cmdline_off) {
 		tg_mode = TG_MODE_OFF;
@@ -70,14 +75,21 @@ static int __init tailguard_init(void)
 
 	ret = tg_hooks_selftest();
 	if (ret)
-		return ret;
+		goto out_state;
 
-	for (i = 0; i < tg_nr_mits; i++)
-		if (tg_mits[i]->table)
-			tables[nr++] = tg_mits[i]->table;
+	for (i = 0; i < tg_nr_mits; i++) {
+		if (!tg_mits[i]->table)
+			continue;
+		if (tg_mits[i]->prepare) {
+			ret = tg_mits[i]->prepare();
+			if (ret)
+				goto out_state;
+		}
+		tables[nr++] = tg_mits[i]->table;
+	}
 	ret = tg_hooks_place(tables, nr);
 	if (ret)
-		return ret;
+		goto out_state;
 	/* the hooks are in place: read what exists, then decide */
 	for (i = 0; i < tg_nr_mits; i++) {
 		if (tg_mits[i]->table && tg_mits[i]->arm) {
@@ -97,6 +109,8 @@ done:
 	return 0;
 fail:
 	tg_disarm_all();
+out_state:
+	tg_state_exit();
 	return ret;
 }
 
@@ -104,6 +118,7 @@ static void __exit tailguard_exit(void)
 {
 	tg_sysfs_exit();
 	tg_disarm_all();
+	tg_state_exit();
 	pr_info("unloaded\n");
 }
 

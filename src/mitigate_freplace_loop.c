@@ -29,10 +29,16 @@
  *    "no" for one prog.
  *
  * Hooks:
- *  bpf_prog_map_compatible	entry: rules 1 and 2 on the very prog the
- *				kernel checks; a refusal answers "incompatible"
- *  prog_fd_array_get_ptr	return: gives a rule 2 refusal its errno
- *				(EBUSY), closes an insert that failed
+ *  bpf_prog_map_compatible	entry: rule 1 on the very prog the kernel
+ *				checks, before its body can read dst_prog;
+ *				a refusal answers "incompatible" (EINVAL)
+ *  prog_fd_array_get_ptr	entry: replaced, as a livepatch would, by
+ *				tg_loop_get_ptr(): the kernel's own function
+ *				(reached through the gate below), then rule 2
+ *				on the prog it returns, with EBUSY, as the
+ *				fixed kernel's prog_fd_array_get_ptr() does
+ *  tailguard_orig_get_ptr	the gate into the kernel's function, past
+ *				its ftrace call site
  *  prog_array_map_poke_run	entry: the slot change, counted
  *  prog_array_map_free		entry: the array is gone
  *  bpf_trampoline_link_prog	entry: rule 3; return: the attach is done
@@ -43,9 +49,11 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <asm/unaligned.h>
 #include <linux/workqueue.h>
 #include "compat.h"
 #include "hook.h"
+#include "selftest.h"
 #include "state.h"
 #include "tailguard.h"
 
@@ -57,8 +65,10 @@
  *   walk: PROG_ARRAY slots of before the load never counted (no walk, an
  *         array is not counted whole at its first change)
  *   mode: slot changes counted in enforce mode only (v1's audit hole)
+ *   dstprog: freplace_panic's v1 check-then-use guard (its file says more)
  */
-#if defined(TG_BREAK_WALK) || defined(TG_BREAK_MODE)
+#if defined(TG_BREAK_WALK) || defined(TG_BREAK_MODE) || \
+	defined(TG_BREAK_DSTPROG)
 #warning "tailguard: test build with a fix switched off (TG_BREAK)"
 #endif
 
@@ -74,18 +84,18 @@ static bool tg_loop_lost;
 #define TG_OP_JMP32	0xe9	/* a freplace: jmp to the extension */
 #define TG_OP_INT3	0xcc	/* a text_poke_bp() in progress */
 
+/*
+ * The image of a prog is mapped while the prog lives, and every caller
+ * holds a reference to it (the caller's own, or a slot's): read it.
+ */
 static bool tg_func_patched(const void *func)
 {
-	unsigned long ip = (unsigned long)func;
-	u32 first;
+	const u8 *ip = func;
 	u8 op;
 
-	if (copy_from_kernel_nofault(&first, (void *)ip, sizeof(first)))
-		return true;	/* cannot tell: say extended */
-	if (first == TG_ENDBR64)
+	if (get_unaligned((const u32 *)ip) == TG_ENDBR64)
 		ip += TG_ENDBR_SIZE;
-	if (copy_from_kernel_nofault(&op, (void *)ip, sizeof(op)))
-		return true;
+	op = READ_ONCE(*ip);
 	return op == TG_OP_JMP32 || op == TG_OP_INT3;
 }
 
@@ -121,89 +131,104 @@ static void tg_ticket_close(struct tg_ticket *t)
 	tg_ticket_free(t);
 }
 
-/* --- insert: bpf_prog_map_compatible(map, fp) ---------------------------- */
+/* --- insert: prog_fd_array_get_ptr(map, map_file, fd) ------------------- */
 
+/* bpf_prog_map_compatible(map, fp): rule 1, before the body reads fp */
 static void *tg_loop_compat(struct pt_regs *regs)
 {
 	struct bpf_map *map = (struct bpf_map *)tg_arg1(regs);
 	struct bpf_prog *fp = (struct bpf_prog *)tg_arg2(regs);
 	struct tg_event ev = {};
+	bool refuse;
+
+	/* no id: the prog being loaded (bpf_check_tail_call()) */
+	if (fp->type != BPF_PROG_TYPE_EXT ||
+	    map->map_type != BPF_MAP_TYPE_PROG_ARRAY ||
+	    !READ_ONCE(fp->aux->id) || !tg_mit_active(TG_LOOP))
+		return NULL;
+	refuse = tg_rule_hit(TG_LOOP, TG_RULE_EXT_IN_ARRAY, fp, 0, map, &ev);
+	tg_event_log(&ev);
+	return refuse ? tg_refuse_false : NULL;
+}
+
+/* the body of the kernel's prog_fd_array_get_ptr(), past its ftrace site */
+static unsigned long tg_get_ptr_body;
+
+static void *tg_loop_gate(struct pt_regs *regs)
+{
+	return (void *)tg_get_ptr_body;
+}
+
+/*
+ * Rule 2 on @prog, which the kernel's prog_fd_array_get_ptr() just
+ * returned for @map: 0, and a ticket that the slot change closes, or the
+ * errno of a refusal.
+ */
+static int tg_loop_insert(struct bpf_map *map, struct bpf_prog *prog)
+{
+	struct tg_event ev = {};
 	struct tg_prog_state *st;
 	struct tg_ticket *t;
-	bool active = tg_mit_active(TG_LOOP), refuse = false;
-	u32 id;
-
-	if (map->map_type != BPF_MAP_TYPE_PROG_ARRAY)
-		return NULL;
-	/* no id: the prog being loaded (bpf_check_tail_call()) */
-	id = READ_ONCE(fp->aux->id);
-	if (!id)
-		return NULL;
-
-	/* rule 1, on the prog the kernel checks: no fd lookup of ours */
-	if (fp->type == BPF_PROG_TYPE_EXT) {
-		if (!active)
-			return NULL;
-		refuse = tg_rule_hit(TG_LOOP, TG_RULE_EXT_IN_ARRAY, fp, 0, map,
-				     &ev);
-		tg_event_log(&ev);
-		return refuse ? tg_refuse_false : NULL;
-	}
+	u32 id = prog->aux->id;
+	int err = 0;
 
 	tg_state_lock();
-	/* a ticket left by a call whose return we did not see */
+	/* cannot be: every allowed update reaches its slot change */
 	t = tg_ticket_find(TG_TICKET_INSERT);
 	if (t)
 		tg_ticket_close(t);
 	t = tg_ticket_new(TG_TICKET_INSERT, id);
 	if (!t) {
-		/* fail closed: this insert could not be tracked */
 		tg_state_unlock();
 		pr_err_ratelimited("freplace_loop: refused a PROG_ARRAY update of prog %u: %d updates in flight already\n",
 				   id, TG_TICKETS);
-		return tg_refuse_false;
+		return -EBUSY;	/* fail closed: not tracked */
 	}
 	st = tg_state_get(id, GFP_ATOMIC);
 	if (!st) {
-		t->err = -ENOMEM;	/* get_ptr's return says so */
-		tg_state_unlock();
-		return tg_refuse_false;
+		err = -ENOMEM;
+	} else if ((st->ext_pending || tg_prog_extended(prog)) &&
+		   tg_mit_active(TG_LOOP) &&
+		   tg_rule_hit(TG_LOOP, TG_RULE_EXTENDED_IN_ARRAY, prog, 0, map,
+			       &ev)) {
+		err = -EBUSY;
 	}
-	/* rule 2 */
-	if ((st->ext_pending || tg_prog_extended(fp)) && active &&
-	    tg_rule_hit(TG_LOOP, TG_RULE_EXTENDED_IN_ARRAY, fp, 0, map, &ev)) {
-		t->err = -EBUSY;
+	if (err) {
+		tg_ticket_free(t);
 		tg_state_put(st);
-		refuse = true;
 	} else {
 		st->ins_pending++;
+		tg_state_put(st);
 	}
 	tg_state_unlock();
 	tg_event_log(&ev);
-	return refuse ? tg_refuse_false : NULL;
+	return err;
 }
 
-/* prog_fd_array_get_ptr() returned: the errno of a refusal, or a failure */
-static void tg_loop_get_ptr_ret(struct pt_regs *regs)
+/*
+ * The fixed kernel's prog_fd_array_get_ptr() (d6083f040d5d): the kernel's
+ * own lookup and compatibility check, then "extended?" on the prog they
+ * return.  Called instead of the kernel's function, with its arguments.
+ */
+static void *tg_loop_get_ptr(struct bpf_map *map, struct file *map_file,
+			     int fd)
 {
-	void *ptr = (void *)regs_return_value(regs);
-	struct tg_ticket *t;
+	struct bpf_prog *prog = tailguard_orig_get_ptr(map, map_file, fd);
+	int err;
 
-	tg_state_lock();
-	t = tg_ticket_find(TG_TICKET_INSERT);
-	if (!t)
-		goto out;
-	if (t->err && IS_ERR(ptr))
-		/* we answered "incompatible": the kernel says EINVAL */
-		regs_set_return_value(regs, (unsigned long)ERR_PTR(t->err));
-	/*
-	 * A refusal, or incompatible for the kernel's own reasons: no slot
-	 * change follows.  Else the slot change closes the ticket.
-	 */
-	if (t->err || IS_ERR(ptr))
-		tg_ticket_close(t);
-out:
-	tg_state_unlock();
+	if (IS_ERR(prog))
+		return prog;
+	err = tg_loop_insert(map, prog);
+	if (err) {
+		bpf_prog_put(prog);
+		return ERR_PTR(err);
+	}
+	return prog;
+}
+
+static void *tg_loop_get_ptr_entry(struct pt_regs *regs)
+{
+	return tg_loop_get_ptr;
 }
 
 /* --- slot changes ---------------------------------------------------------- */
@@ -236,6 +261,7 @@ static int tg_count_array(struct bpf_map *map, gfp_t gfp)
 		}
 		st->prog = prog;
 		st->slots++;
+		tg_state_put(st);
 		if (prog->type == BPF_PROG_TYPE_EXT)
 			tg_violation(TG_LOOP, "EXT prog %u is in PROG_ARRAY %u",
 				     prog->aux->id, map->id);
@@ -278,6 +304,7 @@ static void *tg_loop_poke_run(struct pt_regs *regs)
 			if (st) {
 				st->prog = new;
 				st->slots++;
+				tg_state_put(st);
 			} else
 				tg_count_lost();
 		}
@@ -353,6 +380,7 @@ static void *tg_loop_link(struct pt_regs *regs)
 		goto out;
 	}
 	st->ext_pending++;
+	tg_state_put(st);
 out:
 	tg_state_unlock();
 	tg_event_log(&ev);
@@ -371,14 +399,21 @@ static void tg_loop_link_ret(struct pt_regs *regs)
 	tg_state_unlock();
 }
 
+/*
+ * Entry hooks are placed in this order (gates first) and removed in the
+ * reverse: the slot change is counted before any insert can be allowed.
+ */
 static const struct tg_hook tg_loop_hooks[] = {
 	{ .func = "bpf_prog_map_compatible", .entry = tg_loop_compat,
 	  .refuses = true },
-	{ .func = "prog_fd_array_get_ptr", .ret = tg_loop_get_ptr_ret },
 	{ .func = "prog_array_map_poke_run", .entry = tg_loop_poke_run },
 	{ .func = "prog_array_map_free", .entry = tg_loop_map_free },
 	{ .func = "bpf_trampoline_link_prog", .entry = tg_loop_link,
 	  .refuses = true, .ret = tg_loop_link_ret },
+	{ .func = "tailguard_orig_get_ptr", .entry = tg_loop_gate,
+	  .refuses = true, .gate = true },
+	{ .func = "prog_fd_array_get_ptr", .entry = tg_loop_get_ptr_entry,
+	  .refuses = true },
 };
 
 static const struct tg_hook_table tg_loop_table = {
@@ -398,12 +433,12 @@ static const struct tg_hook_table tg_loop_table = {
 static void tg_loop_check(void)
 {
 	struct tg_prog_state *st;
-	int bkt;
+	unsigned long idx;
 
 	if (READ_ONCE(tg_loop_lost))
 		return;
 	tg_state_lock();
-	tg_state_for_each(st, bkt)
+	tg_state_for_each(st, idx)
 		if (st->slots && tg_prog_extended(st->prog))
 			tg_violation(TG_LOOP, "prog %u is in a PROG_ARRAY and extended by a freplace",
 				     st->id);
@@ -417,6 +452,21 @@ static void tg_loop_recheck(struct work_struct *work)
 }
 
 static DECLARE_DELAYED_WORK(tg_loop_recheck_work, tg_loop_recheck);
+
+/* Before the hooks: where the gate enters the kernel's get_ptr. */
+static int tg_loop_prepare(void)
+{
+	unsigned long fn = tg_lookup_symbol("prog_fd_array_get_ptr");
+
+	tg_get_ptr_body = fn ? tg_past_fentry(fn) : 0;
+	if (!tg_get_ptr_body) {
+		pr_err("cannot arm freplace_loop: prog_fd_array_get_ptr %s\n",
+		       fn ? "does not start with an ftrace call site" :
+		       "not found (needs kprobes)");
+		return -ENOENT;
+	}
+	return 0;
+}
 
 /*
  * Count the slots of every PROG_ARRAY of before the load.  The hooks are in
@@ -477,12 +527,14 @@ static void tg_loop_disarm(void)
 }
 
 #define TG_LOOP_TABLE	(&tg_loop_table)
+#define TG_LOOP_PREPARE	tg_loop_prepare
 #define TG_LOOP_ARM	tg_loop_arm
 #define TG_LOOP_DISARM	tg_loop_disarm
 
 #else /* !TG_LOOP_CODE: 5.10, nothing to arm */
 
 #define TG_LOOP_TABLE	NULL
+#define TG_LOOP_PREPARE	NULL
 #define TG_LOOP_ARM	NULL
 #define TG_LOOP_DISARM	NULL
 
@@ -494,6 +546,7 @@ struct tg_mitigation tg_mit_freplace_loop = {
 		 TG_LOOP_NA ? TG_AVAIL_NOT_APPLICABLE : TG_AVAIL_FIXED,
 	.why = TG_LOOP_WHY,
 	.table = TG_LOOP_BUG ? TG_LOOP_TABLE : NULL,
+	.prepare = TG_LOOP_PREPARE,
 	.arm = TG_LOOP_ARM,
 	.disarm = TG_LOOP_DISARM,
 	.enabled = true,

@@ -76,6 +76,8 @@ tmp=$out.tmp.$$
 		def TG_HAVE_FTRACE_REGS_PT_REGS "x86 struct ftrace_regs wraps pt_regs (ftrace args)"
 	grep -q 'ftrace_test_recursion_trylock(unsigned long ip' "$rec" &&
 		def TG_HAVE_RECURSION_TRYLOCK "ftrace_test_recursion_trylock(ip, parent_ip) (5.11)"
+	grep -q 'FTRACE_OPS_FL_RECURSION[[:space:]]*=' "$ftr" &&
+		def TG_HAVE_FTRACE_OPS_RECURSION "FTRACE_OPS_FL_RECURSION: a callback may do its own recursion check (5.11)"
 	grep -q 'FTRACE_OPS_FL_PERMANENT' "$ftr" &&
 		def TG_HAVE_FTRACE_PERMANENT "FTRACE_OPS_FL_PERMANENT (5.5)"
 	# Exported symbols (Module.symvers of the target build tree).

@@ -14,8 +14,13 @@
  *    the gate's caller.  The transfer is a return, not an indirect branch,
  *    so IBT does not require an ENDBR64 at the target: objtool may have
  *    sealed it.  Livepatch reaches its replacement functions the same way.
+ *  - tailguard_orig_get_ptr(): the kernel's own prog_fd_array_get_ptr(),
+ *    entered past its ftrace call site, as a BPF trampoline calls the
+ *    function it is attached to (BPF_TRAMP_F_CALL_ORIG), and by the same
+ *    kind of gate.  freplace_loop's replacement of that function calls it.
  */
 #include <linux/compiler.h>
+#include <linux/err.h>
 #include "selftest.h"
 
 noinline int tailguard_selftest_target(int x)
@@ -28,4 +33,11 @@ noinline unsigned long tailguard_call_gate(unsigned long arg)
 {
 	barrier();
 	return 0;	/* the gate was not placed */
+}
+
+noinline void *tailguard_orig_get_ptr(struct bpf_map *map,
+				      struct file *map_file, int fd)
+{
+	barrier();
+	return ERR_PTR(-ENOSYS);	/* the gate was not placed */
 }
