@@ -44,6 +44,8 @@ enum tg_ticket_kind {
 struct tg_ticket {
 	struct hlist_node node;
 	struct task_struct *task;
+	/* the entry of @id, once the decision counts in it (it is live) */
+	struct tg_prog_state *st;
 	u32 id;			/* prog id the decision is about */
 	int err;		/* 0: allowed, else the errno to return */
 	u8 kind;

@@ -119,7 +119,8 @@ static bool tg_prog_extended(const struct bpf_prog *prog)
 /* @t's decision is visible in the kernel now, or void: drop what it held. */
 static void tg_ticket_close(struct tg_ticket *t)
 {
-	struct tg_prog_state *st = t->err ? NULL : tg_state_find(t->id);
+	struct tg_prog_state *st = t->err ? NULL :
+				   t->st ?: tg_state_find(t->id);
 
 	if (st) {
 		if (t->kind == TG_TICKET_INSERT)
@@ -138,7 +139,7 @@ static void *tg_loop_compat(struct pt_regs *regs)
 {
 	struct bpf_map *map = (struct bpf_map *)tg_arg1(regs);
 	struct bpf_prog *fp = (struct bpf_prog *)tg_arg2(regs);
-	struct tg_event ev = {};
+	struct tg_event ev;
 	bool refuse;
 
 	/* no id: the prog being loaded (bpf_check_tail_call()) */
@@ -166,12 +167,13 @@ static void *tg_loop_gate(struct pt_regs *regs)
  */
 static int tg_loop_insert(struct bpf_map *map, struct bpf_prog *prog)
 {
-	struct tg_event ev = {};
+	struct tg_event ev;	/* tg_rule_hit() fills it */
 	struct tg_prog_state *st;
 	struct tg_ticket *t;
 	u32 id = prog->aux->id;
 	int err = 0;
 
+	ev.mit = NULL;
 	tg_state_lock();
 	/* cannot be: every allowed update reaches its slot change */
 	t = tg_ticket_find(TG_TICKET_INSERT);
@@ -199,6 +201,7 @@ static int tg_loop_insert(struct bpf_map *map, struct bpf_prog *prog)
 	} else {
 		st->ins_pending++;
 		tg_state_put(st);
+		t->st = st;
 	}
 	tg_state_unlock();
 	tg_event_log(&ev);
@@ -381,6 +384,7 @@ static void *tg_loop_link(struct pt_regs *regs)
 	}
 	st->ext_pending++;
 	tg_state_put(st);
+	t->st = st;
 out:
 	tg_state_unlock();
 	tg_event_log(&ev);

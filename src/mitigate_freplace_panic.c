@@ -33,7 +33,7 @@ static void *tg_panic_compat(struct pt_regs *regs)
 {
 	const struct bpf_map *map = (const struct bpf_map *)tg_arg1(regs);
 	const struct bpf_prog *fp = (const struct bpf_prog *)tg_arg2(regs);
-	struct tg_event ev = {};
+	struct tg_event ev;	/* tg_rule_hit() fills it */
 	bool refuse;
 
 #ifdef TG_BREAK_DSTPROG
