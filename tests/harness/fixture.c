@@ -34,7 +34,7 @@ enum tg_kind {
 	TG_CLOSE,	/* close(fd) */
 	TG_SLOT,	/* empty slot key of the map fd */
 	TG_UNPIN,	/* unlink(ptr) */
-	TG_UNPIN_PRE,	/* unlink(ptr), unless a pre_* ends without ERROR */
+	TG_UNPIN_PRE,	/* unlink(ptr), unless a pre step ends without ERROR */
 	TG_RMDIR,	/* rmdir(TG_PIN_DIR), if empty */
 };
 
@@ -86,7 +86,8 @@ int fx_fd(struct tg_fixture *fx, int fd)
 
 static void cleanup_run(struct tg_fixture *fx, struct tg_cleanup *c)
 {
-	bool keep_pins = fx->keep_pins && strcmp(tg_res.token, "ERROR");
+	bool keep_pins = fx->phase == TG_PHASE_PRE &&
+			 strcmp(tg_res.token, "ERROR");
 
 	if (c->done)
 		return;

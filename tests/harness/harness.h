@@ -45,7 +45,7 @@ struct tailcall3;
 struct freplace_ret;
 struct tailcall_freplace;
 
-/* Where the pre_* / post_* scenarios keep state between invocations. */
+/* Where the scenarios with a pre step keep state between the two phases. */
 #define TG_PIN_DIR	"/sys/fs/bpf/tg"
 
 /* The one result of a run; filled by the scenario, printed by main(). */
@@ -105,10 +105,16 @@ bool tg_expect_race(bool held, long *count, const char *fmt, ...)
 
 /* --- the fixture (fixture.c) ---------------------------------------------- */
 
+enum tg_phase {
+	TG_PHASE_ALL,	/* no -p: the pre step, then the scenario */
+	TG_PHASE_PRE,	/* -p pre: before the module step of the matrix */
+	TG_PHASE_POST,	/* -p post: after it */
+};
+
 struct tg_cleanup;
 
 struct tg_fixture {
-	bool keep_pins;		/* a pre_* scenario: what it pins stays */
+	enum tg_phase phase;	/* the phase running now: PRE or POST */
 	int variant;		/* TG_VARIANT()'s */
 	struct tg_cleanup *stack;
 	int depth, size;
@@ -145,9 +151,9 @@ void slot_clear(int map_fd, __u32 key);
 
 /* Pins: TG_PIN_DIR, created by fx_pin_dir(), removed at teardown if empty. */
 bool fx_pin_dir(struct tg_fixture *fx);
-/* pin @fd at @path; kept when a pre_* scenario ends without ERROR */
+/* pin @fd at @path; the pin is kept when a pre step ends without ERROR */
 bool fx_pin(struct tg_fixture *fx, int fd, const char *path);
-/* open the pin @path (made by a pre_*): fd or -1; unpinned at teardown */
+/* open the pin @path (made by the pre step): fd or -1; unpinned at teardown */
 int fx_pinned(struct tg_fixture *fx, const char *path);
 /* remove the pin @path at teardown */
 void fx_unpin(struct tg_fixture *fx, const char *path);
@@ -170,8 +176,10 @@ int count_links_of_prog(__u32 prog_id, int *nlinks);
 struct tg_scenario {
 	const char *name;
 	const char *help;
+	/* the scenario; with .pre, its post step */
 	void (*run)(struct tg_fixture *fx);
-	bool keep_pins;		/* pre_*: leaves its pins for a post_* */
+	/* state that must exist before the module step (pinned) */
+	void (*pre)(struct tg_fixture *fx);
 	int variant;		/* for run, as fx->variant */
 };
 
@@ -183,8 +191,9 @@ struct tg_scenario {
 	}
 
 /*
- * TG_SCENARIO(name, help[, .keep_pins = true]) { body }: defines the
- * scenario function, with the fixture as fx, and registers it.
+ * TG_SCENARIO(name, help[, .pre = fn]) { body }: defines the scenario
+ * function, with the fixture as fx, and registers it.  fn, the pre step,
+ * runs in a process of its own before the module step (tg-harness -p).
  */
 #define TG_SCENARIO(_name, _help, ...)					\
 	static void sc_##_name(struct tg_fixture *fx);			\

@@ -7,8 +7,8 @@
  *
  * The fixture (fixture.c) releases everything a scenario made once it
  * returns: prog_array slots it filled are deleted explicitly, links
- * destroyed, fds closed, pins removed.  The pre_* scenarios leave their
- * pins for their post_*, which removes them.
+ * destroyed, fds closed, pins removed.  The pre steps leave their pins for
+ * the scenario proper, which removes them.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -319,9 +319,7 @@ TG_SCENARIO(ctl_pinned_member,
 /* --- state that exists before the module is loaded ----------------------- */
 
 /* Attach freplace to T; pin the link and T. */
-TG_SCENARIO(pre_attach,
-	    "attach freplace to T, pin link and T under " TG_PIN_DIR " (OK)",
-	    .keep_pins = true)
+static void pre_attach(struct tg_fixture *fx)
 {
 	struct freplace_ret *e;
 	struct bpf_link *link;
@@ -340,13 +338,14 @@ TG_SCENARIO(pre_attach,
 	if (!fx_pin(fx, bpf_link__fd(link), PIN_PA_LINK) ||
 	    !fx_pin(fx, tfd, PIN_PA_TARGET))
 		return;
-	res_token("OK");
 	res_kv("target_id=%u ext_id=%u", tid, eid);
 }
 
 /* Pinned extended T into a fresh SCHED_CLS-owned PROG_ARRAY: fixed EBUSY. */
-TG_SCENARIO(post_insert_target,
-	    "pinned extended T into a new prog_array (fixed: EBUSY); unpin")
+TG_SCENARIO(preexisting_freplace,
+	    "pre: attach freplace to T, pin link and T under " TG_PIN_DIR
+	    "; then pinned extended T into a new prog_array (fixed: EBUSY)",
+	    .pre = pre_attach)
 {
 	int tfd, map_fd;
 
@@ -359,9 +358,7 @@ TG_SCENARIO(post_insert_target,
 }
 
 /* T into a PROG_ARRAY; pin the array and T. */
-TG_SCENARIO(pre_member,
-	    "T into prog_array, pin array and T under " TG_PIN_DIR " (OK)",
-	    .keep_pins = true)
+static void pre_member(struct tg_fixture *fx)
 {
 	int tfd, map_fd;
 	__u32 tid;
@@ -377,7 +374,6 @@ TG_SCENARIO(pre_member,
 		slot_clear(map_fd, 0);
 		return;
 	}
-	res_token("OK");
 	res_kv("target_id=%u", tid);
 }
 
@@ -394,8 +390,10 @@ static void pre_member_unpin(void *arg)
 }
 
 /* Attach freplace to the pinned member T: fixed EBUSY, no link left. */
-TG_SCENARIO(post_attach_member,
-	    "freplace attach to pinned member T (fixed: EBUSY leak=0); unpin")
+TG_SCENARIO(preexisting_member,
+	    "pre: T into prog_array, pin array and T under " TG_PIN_DIR
+	    "; then freplace attach to pinned member T (fixed: EBUSY leak=0)",
+	    .pre = pre_member)
 {
 	int tfd;
 

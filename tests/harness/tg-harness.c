@@ -2,7 +2,7 @@
 /*
  * tg-harness - trigger one tailguard scenario and print one result line.
  *
- *   tg-harness [-v] SCENARIO
+ *   tg-harness [-v] [-p pre|post] SCENARIO
  *   tg-harness list
  *   tg-harness inventory
  *
@@ -13,6 +13,14 @@
  * (RAN, LEAK), or ERROR (setup broke; msg="..." says why).  Exit status 1
  * for ERROR, 0 otherwise.  libbpf stays silent unless -v; -v also prints
  * progress on stderr.
+ *
+ * Phases: a scenario may have a pre step, state made before the module is
+ * loaded (pinned under TG_PIN_DIR) that the scenario proper then uses.
+ * tests/vm/matrix runs "-p pre" for every scenario of a boot before its
+ * module step (insmod, ...) and "-p post" after it.  -p pre runs the pre
+ * step alone and prints "TG-RESULT name=<scenario>:pre ..." (nothing for a
+ * scenario without one); -p post runs the scenario without its pre step;
+ * with no -p both run, one after the other.
  *
  * "inventory" is not a scenario: it counts the BPF progs, maps and links
  * alive in the kernel (TG-RESULT name=inventory result=OK progs=N ...), so
@@ -322,54 +330,88 @@ static void scenario_list(FILE *f, bool help)
 	qsort(all, n, sizeof(all[0]), scenario_cmp);
 	for (i = 0; i < n; i++)
 		if (help)
-			fprintf(f, "  %-28s %s\n", all[i]->name,
-				all[i]->help);
+			fprintf(f, " %c%-28s %s\n", all[i]->pre ? '+' : ' ',
+				all[i]->name, all[i]->help);
 		else
 			fprintf(f, "%s\n", all[i]->name);
 }
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: tg-harness [-v] SCENARIO | list | inventory\n\n"
-		"scenarios:\n");
+	fprintf(f, "usage: tg-harness [-v] [-p pre|post] SCENARIO | list | inventory\n\n"
+		"scenarios (+: with a pre step, for -p pre):\n");
 	scenario_list(f, true);
 	fprintf(f, "\n  %-28s %s\n", "inventory",
 		"count live BPF progs, maps, links (not a scenario)");
 }
 
-/* Set up, run, tear down, decide. */
-static void scenario_run(const struct tg_scenario *s)
+/* One phase of a scenario: set up, run, tear down, decide. */
+static void phase_run(const struct tg_scenario *s, enum tg_phase phase)
 {
 	struct tg_fixture fx = {
-		.keep_pins = s->keep_pins,
+		.phase = phase,
 		.variant = s->variant,
 	};
 
-	dbg("%s: run", s->name);
-	s->run(&fx);
+	dbg("%s: %s", s->name, phase == TG_PHASE_PRE ? "pre" : "run");
+	if (phase == TG_PHASE_PRE)
+		s->pre(&fx);
+	else
+		s->run(&fx);
 	fx_teardown(&fx);
 	if (tg_res.set)
 		return;
 	if (tg_res.fails || tg_res.bypass || tg_res.spurious)
 		res_token("FAIL");
-	else if (tg_res.checks)
-		res_token("PASS");
+	else if (tg_res.checks || phase == TG_PHASE_PRE)
+		res_token(phase == TG_PHASE_PRE ? "OK" : "PASS");
 	else
 		res_error("scenario set no result");	/* harness bug */
+}
+
+/* The phases that -p asks for; the suffix of the result's name. */
+static const char *scenario_run(const struct tg_scenario *s,
+				enum tg_phase phase)
+{
+	if (phase == TG_PHASE_PRE) {
+		phase_run(s, TG_PHASE_PRE);
+		return ":pre";
+	}
+	if (phase == TG_PHASE_ALL && s->pre) {
+		phase_run(s, TG_PHASE_PRE);
+		/* the pre step's refusal or ERROR is the result */
+		if (strcmp(tg_res.token, "OK"))
+			return "";
+		tg_res.set = false;
+	}
+	phase_run(s, TG_PHASE_POST);
+	return "";
 }
 
 int main(int argc, char **argv)
 {
 	struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
+	enum tg_phase phase = TG_PHASE_ALL;
 	const struct tg_scenario *s;
-	const char *name;
+	const char *name, *suffix = "";
 	int opt;
 
-	while ((opt = getopt(argc, argv, "vh")) != -1) {
+	while ((opt = getopt(argc, argv, "vhp:")) != -1) {
 		switch (opt) {
 		case 'v':
 			tg_verbose = true;
 			break;
+		case 'p':
+			if (!strcmp(optarg, "pre")) {
+				phase = TG_PHASE_PRE;
+				break;
+			}
+			if (!strcmp(optarg, "post")) {
+				phase = TG_PHASE_POST;
+				break;
+			}
+			usage(stderr);
+			return 2;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -388,6 +430,9 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	s = scenario_find(name);
+	/* -p pre of a scenario without a pre step: nothing to do */
+	if (phase == TG_PHASE_PRE && s && !s->pre)
+		return 0;
 
 	libbpf_set_print(libbpf_print);
 	/* 5.10 still charges BPF memory to RLIMIT_MEMLOCK */
@@ -398,10 +443,10 @@ int main(int argc, char **argv)
 	else if (!s)
 		res_error("unknown scenario (tg-harness list)");
 	else
-		scenario_run(s);
+		suffix = scenario_run(s, phase);
 
-	printf("TG-RESULT name=%s result=%s%s\n", name, tg_res.token,
-	       tg_res.extra);
+	printf("TG-RESULT name=%s%s result=%s%s\n", name, suffix,
+	       tg_res.token, tg_res.extra);
 	fflush(stdout);
 	return strcmp(tg_res.token, "ERROR") ? 0 : 1;
 }
