@@ -9,7 +9,7 @@
 #   make bench [BENCH_KVER=6.1.0-54-amd64] [BENCH_ARGS=...]
 #       one guest boot: bare / insmod / rmmod figures, a table and a
 #       "headline:" line.  Figures, never assertions.
-#   make stress-short [STRESS_KVER=...]   ~1-2 min, ends "N passed, N failed"
+#   make stress-short [STRESS_KVER=...]   ~1-2 min, prints TAP
 #   make stress       [STRESS_KVER=...]   the long form: >= 10 min, >= 100
 #                                         load/unload cycles
 # STRESS_KVER defaults to lab-debug when build/lab-debug/bzImage exists,
