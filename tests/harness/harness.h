@@ -6,13 +6,13 @@
  *
  *   TG_SCENARIO(name, "help")          one function per scenario, registered
  *   {                                  in the "tg_scenarios" section
- *           struct tc_bpf2bpf *t = fx_target(fx);
+ *           int tfd, map_fd;
  *
- *           if (!t)                    the fixture said ERROR already
- *                   return;
- *           ...
- *           OUTCOME(err);              what the matrix compares
- *   }                                  with tests/expect.txt
+ *           if (!fx_target(fx, &tfd, NULL) || !fx_owner(fx, &map_fd))
+ *                   return;            the fixture said ERROR already
+ *           OUTCOME(fx_slot_set(fx, map_fd, tfd));
+ *   }                                  OK or the errno: the matrix
+ *                                      compares it with tests/expect.txt
  *
  * The fixture (fixture.c) loads the skeletons and records every object,
  * slot, fd and pin it hands out; its teardown releases them in reverse
