@@ -11,7 +11,7 @@
 #       "headline:" line; then short boots that split the cost by hook.
 #       Figures, never assertions.  The guest clock counts instructions
 #       (TG_ICOUNT=0, tests/bench/run-bench), so figures repeat.
-#   make stress-short [STRESS_KVER=...]   ~1-2 min, ends "N passed, N failed"
+#   make stress-short [STRESS_KVER=...]   ~1-2 min, prints TAP
 #   make stress       [STRESS_KVER=...]   the long form: >= 10 min, >= 100
 #                                         load/unload cycles
 # STRESS_KVER defaults to lab-debug when build/lab-debug/bzImage exists,

@@ -10,8 +10,10 @@
  * Meant for 2 vCPUs under -accel tcg,thread=single (tests/vm/matrix runs
  * race_* that way), where QEMU's text patching is exact.
  *
- * Result: PASS when no rule was bypassed and nothing was refused that the
- * fixed kernel accepts; FAIL with bypass=N spurious=N otherwise.
+ * Result: PASS when no rule was bypassed (EXPECT_REFUSED) and nothing was
+ * refused that the fixed kernel accepts (EXPECT_ACCEPTED); FAIL with
+ * bypass=N spurious=N otherwise.  The fixture (fixture.c) releases what
+ * each scenario made.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -38,7 +40,7 @@
 #define TG_ATTACH_FREPLACE	((enum bpf_attach_type)0)
 
 static atomic_int stop;
-static int bypass, spurious, cycles, loaded;
+static int cycles, loaded;
 
 static bool have_module(void)
 {
@@ -78,19 +80,12 @@ static int prog_fd_of(struct bpf_program *p)
 	return bpf_program__fd(p);
 }
 
-/* an freplace_ret instance for @func of the target behind @tgt_fd */
-static struct freplace_ret *ext_for(int tgt_fd, const char *func)
+/* the fd of a loaded freplace_ret for @func of @tgt_fd, or -1 */
+static int ext_for(struct tg_fixture *fx, int tgt_fd, const char *func)
 {
-	struct freplace_ret *e = freplace_ret__open();
+	struct freplace_ret *e = fx_ext_ret(fx, tgt_fd, func, NULL);
 
-	if (!e)
-		return NULL;
-	if (bpf_program__set_attach_target(e->progs.new_subprog_tc, tgt_fd,
-					   func) || freplace_ret__load(e)) {
-		freplace_ret__destroy(e);
-		return NULL;
-	}
-	return e;
+	return e ? prog_fd_of(e->progs.new_subprog_tc) : -1;
 }
 
 /* BTF id of @func in the BTF of the prog behind @fd */
@@ -120,30 +115,14 @@ static int link_freplace(int ext_fd, int tgt_fd, int btf_id)
 	return fd < 0 ? -errno : fd;
 }
 
-static int array_new(void)
+static void finish(void)
 {
-	return bpf_map_create(BPF_MAP_TYPE_PROG_ARRAY, NULL, 4, 4, 4, NULL);
-}
-
-static int slot(int map_fd, __u32 key, int prog_fd)
-{
-	return bpf_map_update_elem(map_fd, &key, &prog_fd, BPF_ANY) ? errno : 0;
-}
-
-static void unslot(int map_fd, __u32 key)
-{
-	bpf_map_delete_elem(map_fd, &key);
-}
-
-static int finish(void)
-{
-	if (bypass || spurious)
+	if (tg_res.bypass || tg_res.spurious)
 		res_token("FAIL");
 	else
 		res_token("PASS");
-	res_kv("cycles=%d insmods=%d bypass=%d spurious=%d", cycles, loaded,
-	       bypass, spurious);
-	return 0;
+	res_kv("cycles=%d insmods=%d bypass=%ld spurious=%ld", cycles, loaded,
+	       tg_res.bypass, tg_res.spurious);
 }
 
 /* --- churn: freplace links and PROG_ARRAY slots, during insmod/rmmod ------ */
@@ -171,8 +150,8 @@ static void *churn_slots(void *arg)
 	struct churn *c = arg;
 
 	while (!stop) {
-		slot(c->map_fd, 0, c->prog_fd);
-		unslot(c->map_fd, 0);
+		slot_set(c->map_fd, 0, c->prog_fd);
+		slot_clear(c->map_fd, 0);
 	}
 	return NULL;
 }
@@ -183,37 +162,31 @@ static void *churn_slots(void *arg)
  * the churn.  Then: T into a PROG_ARRAY must be EBUSY (the kept link still
  * extends it), and a link on subprog_tc and U into a PROG_ARRAY must work.
  */
-static int race_churn_load(void)
+TG_SCENARIO(race_churn_load,
+	    "freplace links and slots churn during insmod/rmmod; then rule 2 holds, no spurious refusal (PASS)")
 {
-	struct tc_bpf2bpf *t = NULL, *u = NULL;
-	struct freplace_ret *x1 = NULL, *x2 = NULL;
-	int tfd, ufd, a = -1, q = -1, kept = -1, id1, id2, fd, err;
+	int tfd, ufd, x1, x2, a, q, kept, id1, id2, fd;
 	struct churn c;
 	pthread_t th[2];
 
-	t = tc_bpf2bpf__open_and_load();
-	u = tc_bpf2bpf__open_and_load();
-	if (!t || !u)
-		return res_error("load tc_bpf2bpf: %s", errno_name(errno));
-	tfd = prog_fd_of(t->progs.entry_tc);
-	ufd = prog_fd_of(u->progs.entry_tc);
-	x1 = ext_for(tfd, "subprog_tc");
-	x2 = ext_for(tfd, "subprog_tc2");
+	if (!fx_target(fx, &tfd, NULL) || !fx_target(fx, &ufd, NULL))
+		return;
+	x1 = ext_for(fx, tfd, "subprog_tc");
+	x2 = x1 < 0 ? -1 : ext_for(fx, tfd, "subprog_tc2");
+	if (x2 < 0)
+		return;
 	id1 = func_btf_id(tfd, "subprog_tc");
 	id2 = func_btf_id(tfd, "subprog_tc2");
-	a = array_new();
-	q = array_new();
-	if (!x1 || !x2 || id1 < 0 || id2 < 0 || a < 0 || q < 0) {
-		res_error("setup: %s", errno_name(errno));
-		goto out;
-	}
-	kept = link_freplace(prog_fd_of(x2->progs.new_subprog_tc), tfd, id2);
-	if (kept < 0) {
-		res_error("kept link: %s", errno_name(-kept));
-		goto out;
-	}
-	c = (struct churn){ prog_fd_of(x1->progs.new_subprog_tc), tfd, id1,
-			    a, ufd };
+	if (!ASSERT_OK(id1 < 0 ? id1 : id2 < 0 ? id2 : 0, "btf id"))
+		return;
+	a = fx_prog_array(fx);
+	q = a < 0 ? -1 : fx_prog_array(fx);
+	if (q < 0)
+		return;
+	kept = fx_fd(fx, link_freplace(x2, tfd, id2));
+	if (!ASSERT_OK(kept < 0 ? kept : 0, "kept link"))
+		return;
+	c = (struct churn){ x1, tfd, id1, a, ufd };
 	for (cycles = 0; cycles < TG_RACE_CYCLES; cycles++) {
 		stop = 0;
 		pthread_create(&th[0], NULL, churn_links, &c);
@@ -230,43 +203,22 @@ static int race_churn_load(void)
 		pthread_join(th[1], NULL);
 
 		/* rule 2: T is extended by the kept link */
-		err = slot(q, 0, tfd);
-		if (!err) {
-			bypass++;
-			dbg("cycle %d: T accepted into a PROG_ARRAY", cycles);
-			unslot(q, 0);
-		}
+		if (!EXPECT_REFUSED(slot_set(q, 0, tfd),
+				    "cycle %d: T accepted into a PROG_ARRAY",
+				    cycles))
+			slot_clear(q, 0);
 		/* the fixed kernel accepts these */
 		fd = link_freplace(c.ext_fd, tfd, id1);
-		if (fd < 0) {
-			spurious++;
-			dbg("cycle %d: link on subprog_tc: %s", cycles,
-			    errno_name(-fd));
-		} else {
+		if (EXPECT_ACCEPTED(fd < 0 ? fd : 0,
+				    "cycle %d: link on subprog_tc: %s", cycles,
+				    errno_name(-fd)))
 			close(fd);
-		}
-		err = slot(a, 0, ufd);
-		if (err) {
-			spurious++;
-			dbg("cycle %d: U into a PROG_ARRAY: %s", cycles,
-			    errno_name(err));
-		}
-		unslot(a, 0);
+		EXPECT_ACCEPTED(slot_set(a, 0, ufd),
+				"cycle %d: U into a PROG_ARRAY refused", cycles);
+		slot_clear(a, 0);
 		module_out();
 	}
 	finish();
-out:
-	if (kept >= 0)
-		close(kept);
-	if (a >= 0)
-		close(a);
-	if (q >= 0)
-		close(q);
-	freplace_ret__destroy(x1);
-	freplace_ret__destroy(x2);
-	tc_bpf2bpf__destroy(u);
-	tc_bpf2bpf__destroy(t);
-	return 0;
 }
 
 /* --- deletes and uref-drop clears racing the load ------------------------- */
@@ -278,13 +230,14 @@ static void *churn_deletes(void *arg)
 	int a = *(int *)arg, m;
 
 	while (!stop) {
-		slot(a, 0, del_tfd);
-		unslot(a, 0);
+		slot_set(a, 0, del_tfd);
+		slot_clear(a, 0);
 		/* last fd of an array: the kernel clears it from a work item */
-		m = array_new();
+		m = bpf_map_create(BPF_MAP_TYPE_PROG_ARRAY, NULL, 4, 4, 4,
+				   NULL);
 		if (m >= 0) {
-			slot(m, 0, del_tfd);
-			slot(m, 1, del_tfd);
+			slot_set(m, 0, del_tfd);
+			slot_set(m, 1, del_tfd);
 			close(m);
 		}
 	}
@@ -298,31 +251,24 @@ static void *churn_deletes(void *arg)
  * a member); once slot 1 is emptied too and the clears are done, it must
  * work.
  */
-static int race_delete_load(void)
+TG_SCENARIO(race_delete_load,
+	    "deletes and array clears race the load; then rule 3 holds, no spurious refusal (PASS)")
 {
-	struct tc_bpf2bpf *t = NULL;
-	struct freplace_ret *x = NULL;
-	int a = -1, xfd, id, fd, err;
+	int a, xfd, id, fd;
 	pthread_t th;
 
-	t = tc_bpf2bpf__open_and_load();
-	if (!t)
-		return res_error("load tc_bpf2bpf: %s", errno_name(errno));
-	del_tfd = prog_fd_of(t->progs.entry_tc);
-	x = ext_for(del_tfd, "subprog_tc");
+	if (!fx_target(fx, &del_tfd, NULL))
+		return;
+	xfd = ext_for(fx, del_tfd, "subprog_tc");
 	id = func_btf_id(del_tfd, "subprog_tc");
-	a = array_new();
-	if (!x || id < 0 || a < 0) {
-		res_error("setup: %s", errno_name(errno));
-		goto out;
-	}
-	xfd = prog_fd_of(x->progs.new_subprog_tc);
+	if (xfd < 0 || !ASSERT_OK(id < 0 ? id : 0, "btf id"))
+		return;
+	a = fx_prog_array(fx);
+	if (a < 0)
+		return;
 	for (cycles = 0; cycles < TG_RACE_CYCLES; cycles++) {
-		err = slot(a, 1, del_tfd);
-		if (err) {
-			res_error("T into slot 1: %s", errno_name(err));
-			goto out;
-		}
+		if (!ASSERT_OK(slot_set(a, 1, del_tfd), "T into slot 1"))
+			return;
 		stop = 0;
 		pthread_create(&th, NULL, churn_deletes, &a);
 		pause_ms(0, 30);
@@ -332,30 +278,20 @@ static int race_delete_load(void)
 		pthread_join(th, NULL);
 
 		fd = link_freplace(xfd, del_tfd, id);
-		if (fd >= 0) {
-			bypass++;
-			dbg("cycle %d: freplace attached to a member", cycles);
+		if (!EXPECT_REFUSED(fd < 0 ? fd : 0,
+				    "cycle %d: freplace attached to a member",
+				    cycles))
 			close(fd);
-		}
-		unslot(a, 1);
+		slot_clear(a, 1);
 		usleep(200 * 1000);	/* let the deferred clears run */
 		fd = link_freplace(xfd, del_tfd, id);
-		if (fd < 0) {
-			spurious++;
-			dbg("cycle %d: freplace on a non-member: %s", cycles,
-			    errno_name(-fd));
-		} else {
+		if (EXPECT_ACCEPTED(fd < 0 ? fd : 0,
+				    "cycle %d: freplace on a non-member: %s",
+				    cycles, errno_name(-fd)))
 			close(fd);
-		}
 		module_out();
 	}
 	finish();
-out:
-	if (a >= 0)
-		close(a);
-	freplace_ret__destroy(x);
-	tc_bpf2bpf__destroy(t);
-	return 0;
 }
 
 /* --- fd swaps between a check and the kernel's use ------------------------ */
@@ -383,10 +319,10 @@ static void *update_swapped(void *arg)
 	int err;
 
 	while (!stop) {
-		err = slot(u->map_fd, 0, SWAP_FD);
+		err = slot_set(u->map_fd, 0, SWAP_FD);
 		if (!err) {
 			u->ok++;
-			unslot(u->map_fd, 0);
+			slot_clear(u->map_fd, 0);
 		} else if (err == EINVAL) {
 			u->einval++;
 		} else if (err == EBUSY) {
@@ -406,39 +342,29 @@ static void *update_swapped(void *arg)
  * freplace panic, a decision made on another prog than the kernel's crashes
  * it.  TG_RACE_ARGS (e.g. freplace_panic=0) go to insmod.
  */
-static int race_fd_swap(void)
+TG_SCENARIO(race_fd_swap,
+	    "T/EXT fd swapped under PROG_ARRAY updates: every update refused, no crash (PASS)")
 {
-	struct tc_bpf2bpf *t = NULL;
-	struct freplace_ret *x = NULL;
-	struct bpf_link *link = NULL;
+	struct freplace_ret *x;
 	struct updater up = {};
-	int a = -1, err;
+	int a, err;
 	pthread_t th[2];
 
-	t = tc_bpf2bpf__open_and_load();
-	if (!t)
-		return res_error("load tc_bpf2bpf: %s", errno_name(errno));
-	swap_a = prog_fd_of(t->progs.entry_tc);
-	x = ext_for(swap_a, "subprog_tc");
-	a = array_new();
-	if (!x || a < 0) {
-		res_error("setup: %s", errno_name(errno));
-		goto out;
-	}
+	if (!fx_target(fx, &swap_a, NULL))
+		return;
+	x = fx_ext_ret(fx, swap_a, "subprog_tc", NULL);
+	a = x ? fx_prog_array(fx) : -1;
+	if (a < 0)
+		return;
 	swap_b = prog_fd_of(x->progs.new_subprog_tc);
-	link = attach_freplace(x->progs.new_subprog_tc, swap_a, "subprog_tc",
-			       &err);
-	if (!link) {
-		res_error("attach: %s", errno_name(err));
-		goto out;
-	}
+	fx_attach(fx, x->progs.new_subprog_tc, swap_a, "subprog_tc", &err);
+	if (!ASSERT_OK(err, "attach"))
+		return;
 	/* a SCHED_CLS owner, before any swapped update */
-	err = slot(a, 1, prog_fd_of(t->progs.entry_tc));
-	if (err != EBUSY && err != 0) {
-		res_error("owner: %s", errno_name(err));
-		goto out;
-	}
-	unslot(a, 1);
+	err = slot_set(a, 1, swap_a);
+	if (!ASSERT_OK(err == EBUSY ? 0 : err, "owner"))
+		return;
+	slot_clear(a, 1);
 	up.map_fd = a;
 	dup2(swap_a, SWAP_FD);	/* valid before the first swap */
 	for (cycles = 0; cycles < TG_RACE_CYCLES; cycles++) {
@@ -452,19 +378,14 @@ static int race_fd_swap(void)
 		pthread_join(th[1], NULL);
 		module_out();
 	}
-	bypass = up.ok;
-	spurious = up.other;
+	/* update_swapped() counted: every update must be refused ... */
+	tg_res.bypass = up.ok;
+	/* ... with EINVAL (X) or EBUSY (T) */
+	tg_res.spurious = up.other;
 	res_kv("ok=%ld einval=%ld ebusy=%ld other=%ld%s%s", up.ok, up.einval,
 	       up.ebusy, up.other, up.other ? " other_errno=" : "",
 	       up.other ? errno_name(up.other_err) : "");
 	finish();
-out:
-	bpf_link__destroy(link);
-	if (a >= 0)
-		close(a);
-	freplace_ret__destroy(x);
-	tc_bpf2bpf__destroy(t);
-	return 0;
 }
 
 /* --- a first attach racing the PROG_ARRAY update of the same EXT prog ----- */
@@ -477,32 +398,26 @@ out:
  * kernel's own read a moment later finds NULL.  No update may succeed with
  * X; T may go in only before X extends it.
  */
-static int race_first_attach(void)
+TG_SCENARIO(race_first_attach,
+	    "first attach of an EXT prog races its PROG_ARRAY update: no crash (PASS)")
 {
-	struct tc_bpf2bpf *t = NULL;
 	struct updater up = {};
-	int a = -1, n, i, lfd;
+	struct freplace_ret *x;
+	int a, n, i, lfd;
 	pthread_t th[2];
 
-	t = tc_bpf2bpf__open_and_load();
-	if (!t)
-		return res_error("load tc_bpf2bpf: %s", errno_name(errno));
-	swap_a = prog_fd_of(t->progs.entry_tc);
-	a = array_new();
-	if (a < 0) {
-		res_error("setup: %s", errno_name(errno));
-		goto out;
-	}
+	if (!fx_target(fx, &swap_a, NULL))
+		return;
+	a = fx_prog_array(fx);
+	if (a < 0)
+		return;
 	up.map_fd = a;
 	for (cycles = 0; cycles < TG_RACE_CYCLES; cycles++) {
 		module_in(getenv("TG_RACE_ARGS"));
 		for (n = 0; n < 10; n++) {
-			struct freplace_ret *x = ext_for(swap_a, "subprog_tc");
-
-			if (!x) {
-				res_error("load ext: %s", errno_name(errno));
-				goto out;
-			}
+			x = fx_ext_ret(fx, swap_a, "subprog_tc", NULL);
+			if (!x)
+				return;
 			swap_b = prog_fd_of(x->progs.new_subprog_tc);
 			dup2(swap_a, SWAP_FD);
 			stop = 0;
@@ -517,20 +432,15 @@ static int race_first_attach(void)
 			stop = 1;
 			pthread_join(th[0], NULL);
 			pthread_join(th[1], NULL);
-			unslot(a, 0);
+			slot_clear(a, 0);
 			if (lfd >= 0)
 				close(lfd);
-			freplace_ret__destroy(x);
+			fx_release(fx, x);
 		}
 		module_out();
 	}
 	res_kv("ok=%ld", up.ok);
 	finish();
-out:
-	if (a >= 0)
-		close(a);
-	tc_bpf2bpf__destroy(t);
-	return 0;
 }
 
 /* --- mode switches during attaches ----------------------------------------- */
@@ -574,31 +484,25 @@ static void *attach_swapped(void *arg)
  * back to enforce.  Its target must now be refused in a PROG_ARRAY (EBUSY),
  * and the other one accepted.
  */
-static int race_mode_switch(void)
+TG_SCENARIO(race_mode_switch,
+	    "mode flips during attaches with swapped targets; then rule 2 holds (PASS)")
 {
-	struct tc_bpf2bpf *t = NULL, *u = NULL;
-	struct freplace_ret *x = NULL;
 	struct bpf_link_info li = {};
 	__u32 len = sizeof(li), tid, uid;
-	int a = -1, kept, err, id;
+	int a, kept, id, extended, other;
 	struct attacher at;
 	pthread_t th[3];
 
-	t = tc_bpf2bpf__open_and_load();
-	u = tc_bpf2bpf__open_and_load();
-	if (!t || !u)
-		return res_error("load tc_bpf2bpf: %s", errno_name(errno));
-	swap_a = prog_fd_of(t->progs.entry_tc);
-	swap_b = prog_fd_of(u->progs.entry_tc);
-	x = ext_for(swap_a, "subprog_tc");
+	if (!fx_target(fx, &swap_a, &tid) || !fx_target(fx, &swap_b, &uid))
+		return;
+	at.ext_fd = ext_for(fx, swap_a, "subprog_tc");
 	id = func_btf_id(swap_a, "subprog_tc");
-	a = array_new();
-	if (!x || id < 0 || a < 0 || prog_id(swap_a, &tid) ||
-	    prog_id(swap_b, &uid)) {
-		res_error("setup: %s", errno_name(errno));
-		goto out;
-	}
-	at = (struct attacher){ prog_fd_of(x->progs.new_subprog_tc), id };
+	if (at.ext_fd < 0 || !ASSERT_OK(id < 0 ? id : 0, "btf id"))
+		return;
+	at.btf_id = id;
+	a = fx_prog_array(fx);
+	if (a < 0)
+		return;
 	dup2(swap_a, SWAP_FD);
 	for (cycles = 0; cycles < TG_RACE_CYCLES; cycles++) {
 		module_in(NULL);
@@ -612,18 +516,16 @@ static int race_mode_switch(void)
 		pthread_join(th[1], NULL);
 		/* rule 3: a slot filled in audit mode still counts in enforce */
 		sh("echo audit > /sys/kernel/tailguard/mode 2>/dev/null");
-		err = slot(a, 1, swap_a);
+		kept = slot_set(a, 1, swap_a);
 		sh("echo enforce > /sys/kernel/tailguard/mode 2>/dev/null");
-		if (err) {
-			res_error("T into a slot: %s", errno_name(err));
-			goto out;
-		}
+		if (!ASSERT_OK(kept, "T into a slot"))
+			return;
 		kept = link_freplace(at.ext_fd, swap_a, id);
-		if (kept >= 0) {
-			bypass++;
+		if (!EXPECT_REFUSED(kept < 0 ? kept : 0,
+				    "cycle %d: freplace attached to a member",
+				    cycles))
 			close(kept);
-		}
-		unslot(a, 1);
+		slot_clear(a, 1);
 		sh("echo audit > /sys/kernel/tailguard/mode 2>/dev/null");
 		/* the kept link, made while the fd still changes under it */
 		kept = -1;
@@ -631,55 +533,30 @@ static int race_mode_switch(void)
 			kept = link_freplace(at.ext_fd, SWAP_FD, id);
 			if (kept == -EBUSY)	/* extended already: retry */
 				continue;
-			if (kept < 0) {
-				res_error("kept link: %s", errno_name(-kept));
-				goto out;
-			}
+			if (!ASSERT_OK(kept < 0 ? kept : 0, "kept link"))
+				return;
 		}
+		fx_fd(fx, kept);
 		stop = 1;
 		pthread_join(th[0], NULL);
 		sh("echo enforce > /sys/kernel/tailguard/mode 2>/dev/null");
 		memset(&li, 0, sizeof(li));
 		len = sizeof(li);
-		if (bpf_obj_get_info_by_fd(kept, &li, &len)) {
-			res_error("link info: %s", errno_name(errno));
-			goto out;
-		}
+		if (!ASSERT_OK(bpf_obj_get_info_by_fd(kept, &li, &len) ?
+			       errno : 0, "link info"))
+			return;
 		/* the extended one is refused, the other accepted */
-		err = slot(a, 0, li.tracing.target_obj_id == tid ? swap_a :
-							 swap_b);
-		if (!err) {
-			bypass++;
-			unslot(a, 0);
-		}
-		err = slot(a, 0, li.tracing.target_obj_id == tid ? swap_b :
-							 swap_a);
-		if (err)
-			spurious++;
-		unslot(a, 0);
-		close(kept);
+		extended = li.tracing.target_obj_id == tid ? swap_a : swap_b;
+		other = extended == swap_a ? swap_b : swap_a;
+		if (!EXPECT_REFUSED(slot_set(a, 0, extended),
+				    "cycle %d: extended target into a slot",
+				    cycles))
+			slot_clear(a, 0);
+		EXPECT_ACCEPTED(slot_set(a, 0, other),
+				"cycle %d: the other target refused", cycles);
+		slot_clear(a, 0);
+		fx_release_fd(fx, kept);
 		module_out();
 	}
 	finish();
-out:
-	if (a >= 0)
-		close(a);
-	freplace_ret__destroy(x);
-	tc_bpf2bpf__destroy(u);
-	tc_bpf2bpf__destroy(t);
-	return 0;
 }
-
-const struct scenario tg_races[] = {
-	{ "race_churn_load", race_churn_load,
-	  "freplace links and slots churn during insmod/rmmod; then rule 2 holds, no spurious refusal (PASS)" },
-	{ "race_delete_load", race_delete_load,
-	  "deletes and array clears race the load; then rule 3 holds, no spurious refusal (PASS)" },
-	{ "race_fd_swap", race_fd_swap,
-	  "T/EXT fd swapped under PROG_ARRAY updates: every update refused, no crash (PASS)" },
-	{ "race_first_attach", race_first_attach,
-	  "first attach of an EXT prog races its PROG_ARRAY update: no crash (PASS)" },
-	{ "race_mode_switch", race_mode_switch,
-	  "mode flips during attaches with swapped targets; then rule 2 holds (PASS)" },
-	{ NULL, NULL, NULL }
-};

@@ -2,17 +2,25 @@
 /*
  * tg-harness - trigger one tailguard scenario and print one result line.
  *
- *   tg-harness [-v] SCENARIO
+ *   tg-harness [-v] [-p pre|post] SCENARIO
  *   tg-harness list
  *   tg-harness inventory
  *
  * Prints exactly one line on stdout:
  *   TG-RESULT name=<scenario> result=<TOKEN> [key=value ...]
  * TOKEN: OK (operation under test accepted), an errno name (refused with
- * it), PASS/FAIL (positive controls), a scenario-specific token (RAN, LEAK),
- * or ERROR (setup broke; msg="..." says why).  Exit status 1 for ERROR,
- * 0 otherwise.  libbpf stays silent unless -v; -v also prints progress on
- * stderr.
+ * it), PASS/FAIL (positive controls and races), a scenario-specific token
+ * (RAN, LEAK), or ERROR (setup broke; msg="..." says why).  Exit status 1
+ * for ERROR, 0 otherwise.  libbpf stays silent unless -v; -v also prints
+ * progress on stderr.
+ *
+ * Phases: a scenario may have a pre step, state made before the module is
+ * loaded (pinned under TG_PIN_DIR) that the scenario proper then uses.
+ * tests/vm/matrix runs "-p pre" for every scenario of a boot before its
+ * module step (insmod, ...) and "-p post" after it.  -p pre runs the pre
+ * step alone and prints "TG-RESULT name=<scenario>:pre ..." (nothing for a
+ * scenario without one); -p post runs the scenario without its pre step;
+ * with no -p both run, one after the other.
  *
  * "inventory" is not a scenario: it counts the BPF progs, maps and links
  * alive in the kernel (TG-RESULT name=inventory result=OK progs=N ...), so
@@ -26,7 +34,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -64,7 +71,7 @@ void res_kv(const char *fmt, ...)
 	va_end(ap);
 }
 
-int res_error(const char *fmt, ...)
+void res_error(const char *fmt, ...)
 {
 	char msg[256];
 	va_list ap;
@@ -81,19 +88,81 @@ int res_error(const char *fmt, ...)
 	snprintf(tg_res.token, sizeof(tg_res.token), "ERROR");
 	tg_res.set = true;
 	res_kv("msg=\"%s\"", msg);
-	return -1;
+}
+
+/* --- assertions (harness.h) ------------------------------------------------ */
+
+bool tg_assert_ok(int err, const char *what)
+{
+	if (!err)
+		return true;
+	res_error("%s: %s", what, errno_name(abs(err)));
+	return false;
+}
+
+bool tg_outcome(int err, const char *step)
+{
+	if (!err && step)
+		return true;
+	if (err)
+		res_errno(abs(err));
+	else
+		res_token("OK");
+	if (err && step)
+		res_kv("step=%s", step);
+	return !err;
+}
+
+bool tg_expect_eq(long long got, long long want, const char *name)
+{
+	tg_res.checks++;
+	res_kv("%s=%lld", name, got);
+	if (got == want)
+		return true;
+	dbg("%s: %lld, expected %lld", name, got, want);
+	tg_res.fails++;
+	return false;
+}
+
+bool tg_expect_ok(int err, const char *name)
+{
+	tg_res.checks++;
+	if (!err)
+		return true;
+	res_kv("%s=%s", name, errno_name(abs(err)));
+	tg_res.fails++;
+	return false;
+}
+
+static void vdbg(const char *fmt, va_list ap)
+{
+	if (!tg_verbose)
+		return;
+	fprintf(stderr, "tg-harness: ");
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+bool tg_expect_race(bool held, long *count, const char *fmt, ...)
+{
+	va_list ap;
+
+	tg_res.checks++;
+	if (held)
+		return true;
+	(*count)++;
+	va_start(ap, fmt);
+	vdbg(fmt, ap);
+	va_end(ap);
+	return false;
 }
 
 void dbg(const char *fmt, ...)
 {
 	va_list ap;
 
-	if (!tg_verbose)
-		return;
 	va_start(ap, fmt);
-	fprintf(stderr, "tg-harness: ");
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	vdbg(fmt, ap);
 	va_end(ap);
 }
 
@@ -165,29 +234,6 @@ int test_run(int prog_fd, __u32 *retval)
 }
 
 /*
- * Attach an freplace prog to func of the prog tgt_fd the way the upstream
- * selftests do (BPF_LINK_CREATE with target_fd and btf_id).  On failure
- * returns NULL and the errno in *err.
- */
-struct bpf_link *attach_freplace(struct bpf_program *prog, int tgt_fd,
-				 const char *func, int *err)
-{
-	struct bpf_link *link;
-
-	errno = 0;
-	link = bpf_program__attach_freplace(prog, tgt_fd, func);
-	if (!link) {
-		*err = errno ? errno : EINVAL;
-		dbg("attach freplace %s -> %s: %s", bpf_program__name(prog),
-		    func, errno_name(*err));
-		return NULL;
-	}
-	*err = 0;
-	dbg("attached freplace %s -> %s", bpf_program__name(prog), func);
-	return link;
-}
-
-/*
  * Count the bpf_links (any type) whose prog is prog_id, by walking every
  * link id.  Used to prove that a refused freplace attach left nothing behind.
  */
@@ -224,25 +270,6 @@ int count_links_of_prog(__u32 prog_id, int *nlinks)
 	return 0;
 }
 
-int pin_dir_create(void)
-{
-	if (mkdir(TG_PIN_DIR, 0700) && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
-void pin_remove(const char *path)
-{
-	if (unlink(path) && errno != ENOENT)
-		dbg("unlink %s: %s", path, strerror(errno));
-}
-
-void pin_dir_remove_if_empty(void)
-{
-	/* fails with ENOTEMPTY while other scenarios' pins exist: fine */
-	rmdir(TG_PIN_DIR);
-}
-
 /* Count ids the kernel hands out for one object kind. */
 static int count_ids(int (*next)(__u32, __u32 *), int *n)
 {
@@ -263,39 +290,128 @@ static int inventory(void)
 		err = count_ids(bpf_map_get_next_id, &maps);
 	if (!err)
 		err = count_ids(bpf_link_get_next_id, &links);
-	if (err)
-		return res_error("walking ids: %s", errno_name(-err));
+	if (err) {
+		res_error("walking ids: %s", errno_name(-err));
+		return -1;
+	}
 	res_token("OK");
 	res_kv("progs=%d maps=%d links=%d", progs, maps, links);
 	return 0;
 }
 
+/* TG_SCENARIO()s, in the order the linker laid them out */
+extern const struct tg_scenario __start_tg_scenarios[];
+extern const struct tg_scenario __stop_tg_scenarios[];
+
+static const struct tg_scenario *scenario_find(const char *name)
+{
+	const struct tg_scenario *s;
+
+	for (s = __start_tg_scenarios; s < __stop_tg_scenarios; s++)
+		if (!strcmp(s->name, name))
+			return s;
+	return NULL;
+}
+
+static int scenario_cmp(const void *a, const void *b)
+{
+	return strcmp((*(const struct tg_scenario **)a)->name,
+		      (*(const struct tg_scenario **)b)->name);
+}
+
+/* Print the scenarios by name, with their help if @help. */
+static void scenario_list(FILE *f, bool help)
+{
+	size_t i, n = __stop_tg_scenarios - __start_tg_scenarios;
+	const struct tg_scenario *all[n ? n : 1];
+
+	for (i = 0; i < n; i++)
+		all[i] = &__start_tg_scenarios[i];
+	qsort(all, n, sizeof(all[0]), scenario_cmp);
+	for (i = 0; i < n; i++)
+		if (help)
+			fprintf(f, " %c%-28s %s\n", all[i]->pre ? '+' : ' ',
+				all[i]->name, all[i]->help);
+		else
+			fprintf(f, "%s\n", all[i]->name);
+}
+
 static void usage(FILE *f)
 {
-	const struct scenario *s;
-
-	fprintf(f, "usage: tg-harness [-v] SCENARIO | list | inventory\n\n"
-		"scenarios:\n");
-	for (s = tg_scenarios; s->name; s++)
-		fprintf(f, "  %-28s %s\n", s->name, s->help);
-	for (s = tg_races; s->name; s++)
-		fprintf(f, "  %-28s %s\n", s->name, s->help);
+	fprintf(f, "usage: tg-harness [-v] [-p pre|post] SCENARIO | list | inventory\n\n"
+		"scenarios (+: with a pre step, for -p pre):\n");
+	scenario_list(f, true);
 	fprintf(f, "\n  %-28s %s\n", "inventory",
 		"count live BPF progs, maps, links (not a scenario)");
+}
+
+/* One phase of a scenario: set up, run, tear down, decide. */
+static void phase_run(const struct tg_scenario *s, enum tg_phase phase)
+{
+	struct tg_fixture fx = {
+		.phase = phase,
+		.variant = s->variant,
+	};
+
+	dbg("%s: %s", s->name, phase == TG_PHASE_PRE ? "pre" : "run");
+	if (phase == TG_PHASE_PRE)
+		s->pre(&fx);
+	else
+		s->run(&fx);
+	fx_teardown(&fx);
+	if (tg_res.set)
+		return;
+	if (tg_res.fails || tg_res.bypass || tg_res.spurious)
+		res_token("FAIL");
+	else if (tg_res.checks || phase == TG_PHASE_PRE)
+		res_token(phase == TG_PHASE_PRE ? "OK" : "PASS");
+	else
+		res_error("scenario set no result");	/* harness bug */
+}
+
+/* The phases that -p asks for; the suffix of the result's name. */
+static const char *scenario_run(const struct tg_scenario *s,
+				enum tg_phase phase)
+{
+	if (phase == TG_PHASE_PRE) {
+		phase_run(s, TG_PHASE_PRE);
+		return ":pre";
+	}
+	if (phase == TG_PHASE_ALL && s->pre) {
+		phase_run(s, TG_PHASE_PRE);
+		/* the pre step's refusal or ERROR is the result */
+		if (strcmp(tg_res.token, "OK"))
+			return "";
+		tg_res.set = false;
+	}
+	phase_run(s, TG_PHASE_POST);
+	return "";
 }
 
 int main(int argc, char **argv)
 {
 	struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
-	const struct scenario *s;
-	const char *name;
+	enum tg_phase phase = TG_PHASE_ALL;
+	const struct tg_scenario *s;
+	const char *name, *suffix = "";
 	int opt;
 
-	while ((opt = getopt(argc, argv, "vh")) != -1) {
+	while ((opt = getopt(argc, argv, "vhp:")) != -1) {
 		switch (opt) {
 		case 'v':
 			tg_verbose = true;
 			break;
+		case 'p':
+			if (!strcmp(optarg, "pre")) {
+				phase = TG_PHASE_PRE;
+				break;
+			}
+			if (!strcmp(optarg, "post")) {
+				phase = TG_PHASE_POST;
+				break;
+			}
+			usage(stderr);
+			return 2;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -310,33 +426,27 @@ int main(int argc, char **argv)
 	}
 	name = argv[optind];
 	if (!strcmp(name, "list")) {
-		for (s = tg_scenarios; s->name; s++)
-			printf("%s\n", s->name);
-		for (s = tg_races; s->name; s++)
-			printf("%s\n", s->name);
+		scenario_list(stdout, false);
 		return 0;
 	}
-	for (s = tg_scenarios; s->name; s++)
-		if (!strcmp(s->name, name))
-			break;
-	if (!s->name)
-		for (s = tg_races; s->name; s++)
-			if (!strcmp(s->name, name))
-				break;
+	s = scenario_find(name);
+	/* -p pre of a scenario without a pre step: nothing to do */
+	if (phase == TG_PHASE_PRE && s && !s->pre)
+		return 0;
 
 	libbpf_set_print(libbpf_print);
 	/* 5.10 still charges BPF memory to RLIMIT_MEMLOCK */
 	setrlimit(RLIMIT_MEMLOCK, &rl);
 
-	if (!s->name && !strcmp(name, "inventory"))
+	if (!s && !strcmp(name, "inventory"))
 		inventory();
-	else if (!s->name)
+	else if (!s)
 		res_error("unknown scenario (tg-harness list)");
-	else if (!s->run() && !tg_res.set)
-		res_error("scenario set no result");	/* harness bug */
+	else
+		suffix = scenario_run(s, phase);
 
-	printf("TG-RESULT name=%s result=%s%s\n", name, tg_res.token,
-	       tg_res.extra);
+	printf("TG-RESULT name=%s%s result=%s%s\n", name, suffix,
+	       tg_res.token, tg_res.extra);
 	fflush(stdout);
 	return strcmp(tg_res.token, "ERROR") ? 0 : 1;
 }
