@@ -49,7 +49,6 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
-#include <asm/unaligned.h>
 #include <linux/workqueue.h>
 #include "compat.h"
 #include "hook.h"
@@ -91,9 +90,11 @@ static bool tg_loop_lost;
 static bool tg_func_patched(const void *func)
 {
 	const u8 *ip = func;
+	u32 first;
 	u8 op;
 
-	if (get_unaligned((const u32 *)ip) == TG_ENDBR64)
+	memcpy(&first, ip, sizeof(first));	/* one unaligned load */
+	if (first == TG_ENDBR64)
 		ip += TG_ENDBR_SIZE;
 	op = READ_ONCE(*ip);
 	return op == TG_OP_JMP32 || op == TG_OP_INT3;
