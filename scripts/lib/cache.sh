@@ -8,7 +8,7 @@
 # build/ in the clone only holds symlinks into it.
 
 tg_cache_dir() {
-	local d=${TG_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/tailguard}
+	local d=${TG_CACHE:-${XDG_CACHE_HOME:-${HOME:-/var/tmp}/.cache}/tailguard}
 
 	mkdir -p "$d" || {
 		echo "cache: cannot create the cache directory $d (set TG_CACHE)" >&2
