@@ -275,8 +275,9 @@ static int tg_count_array(struct bpf_map *map, gfp_t gfp)
 			tg_state_lock();
 		}
 	}
+	/* the state lock is held: never a sleeping allocation here */
 	if (!ret)
-		ret = tg_array_add(map, gfp);
+		ret = tg_array_add(map, GFP_ATOMIC);
 	return ret;
 }
 
