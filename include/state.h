@@ -47,7 +47,6 @@ struct tg_ticket {
 	/* the entry of @id, once the decision counts in it (it is live) */
 	struct tg_prog_state *st;
 	u32 id;			/* prog id the decision is about */
-	int err;		/* 0: allowed, else the errno to return */
 	u8 kind;
 	bool in_use;
 };

@@ -120,8 +120,7 @@ static bool tg_prog_extended(const struct bpf_prog *prog)
 /* @t's decision is visible in the kernel now, or void: drop what it held. */
 static void tg_ticket_close(struct tg_ticket *t)
 {
-	struct tg_prog_state *st = t->err ? NULL :
-				   t->st ?: tg_state_find(t->id);
+	struct tg_prog_state *st = t->st ?: tg_state_find(t->id);
 
 	if (st) {
 		if (t->kind == TG_TICKET_INSERT)
@@ -327,7 +326,7 @@ static void *tg_loop_poke_run(struct pt_regs *regs)
 ticket:
 #endif
 	t = new ? tg_ticket_find(TG_TICKET_INSERT) : NULL;
-	if (t && !t->err && t->id == new->aux->id)
+	if (t && t->id == new->aux->id)
 		tg_ticket_close(t);
 	tg_state_unlock();
 	return NULL;

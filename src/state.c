@@ -248,7 +248,6 @@ struct tg_ticket *tg_ticket_new(u8 kind, u32 id)
 		t->kind = kind;
 		t->id = id;
 		t->st = NULL;
-		t->err = 0;
 		hash_add(tg_tickets_busy, &t->node, (unsigned long)current);
 		tg_tickets_used++;
 		return t;
