@@ -20,11 +20,12 @@ TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 BUILD := $(TOP)/build
 KVER ?= 6.1.0-54-amd64
 
-# Where a kernel's build tree lives: fetched Debian headers, or the lab tree.
-ifeq ($(KVER),lab)
-KDIR := $(BUILD)/lab/tree
-else ifeq ($(KVER),lab-debug)
-KDIR := $(BUILD)/lab-debug/tree
+# Where a kernel's build tree lives: fetched Debian headers, or a lab tree
+# (scripts/lab/build-lab-kernel: lab, lab-debug, lab-6.1.4, lab-6.12).
+LAB_KERNELS := lab lab-debug lab-6.1.4 lab-6.12
+lab_variant = $(patsubst lab,,$(patsubst lab-%,%,$(patsubst lab-debug,debug,$(1))))
+ifneq ($(filter $(LAB_KERNELS),$(KVER)),)
+KDIR := $(BUILD)/$(KVER)/tree
 else
 KDIR := $(BUILD)/kernels/$(KVER)/headers
 endif
@@ -44,10 +45,10 @@ help:
 	@sed -n '3,13p' $(TOP)/Makefile | sed 's/^# \{0,1\}//'
 
 kernel:
-ifeq ($(filter lab lab-debug,$(KVER)),)
+ifeq ($(filter $(LAB_KERNELS),$(KVER)),)
 	@$(TOP)/scripts/fetch-kernel $(KVER)
 else
-	@$(MAKE) -C $(TOP) lab-kernel VARIANT=$(if $(filter lab-debug,$(KVER)),debug,)
+	@$(MAKE) -C $(TOP) lab-kernel VARIANT=$(call lab_variant,$(KVER))
 endif
 
 # The module is built in a per-kernel copy of the sources, so several

@@ -2,12 +2,14 @@
 #
 # Lab kernels (issue 4), included by the top-level Makefile.
 #
-#   make lab-kernel [VARIANT=debug]   build/lab{,-debug}/{bzImage,tree}
-#                                      (cached: returns at once when built)
+#   make lab-kernel [VARIANT=debug|6.1.4|6.12]
+#                                     build/lab{,-debug,-6.1.4,-6.12}/
+#                                     {bzImage,tree} (cached: returns at
+#                                     once when built)
 #   make broken-module                build/lab-debug/broken.ko, a module
 #                                      that sleeps in atomic context; proof
 #                                      that the debug kernel's oracle works
-#   make lab-clean                    remove build/lab and build/lab-debug
+#   make lab-clean                    remove build/lab* (not the cache)
 
 .PHONY: lab-kernel broken-module lab-clean
 
@@ -24,4 +26,4 @@ broken-module:
 	@echo "built $(BUILD)/lab-debug/broken.ko"
 
 lab-clean:
-	rm -rf $(BUILD)/lab $(BUILD)/lab-debug
+	rm -rf $(BUILD)/lab $(BUILD)/lab-debug $(BUILD)/lab-6.1.4 $(BUILD)/lab-6.12
