@@ -46,6 +46,13 @@ struct tg_ticket {
 	struct task_struct *task;
 	/* the entry of @id, once the decision counts in it (it is live) */
 	struct tg_prog_state *st;
+	/*
+	 * An insert into a PROG_ARRAY not seen yet: the record its slot
+	 * change installs, allocated while the insert could still fail
+	 * with ENOMEM rather than at the slot change, where no failure can
+	 * be returned.  Freed with the ticket if unused.
+	 */
+	struct tg_array *spare;
 	u32 id;			/* prog id the decision is about */
 	u8 kind;
 	bool in_use;
@@ -59,6 +66,8 @@ struct tg_prog_state *tg_state_get(u32 id, gfp_t gfp);
 void tg_state_put(struct tg_prog_state *st);
 
 bool tg_array_known(const struct bpf_map *map);
+struct tg_array *tg_array_alloc(gfp_t gfp);
+void tg_array_install(struct tg_array *a, const struct bpf_map *map);
 int tg_array_add(const struct bpf_map *map, gfp_t gfp);
 void tg_array_del(const struct bpf_map *map);
 

@@ -187,6 +187,14 @@ static int tg_loop_insert(struct bpf_map *map, struct bpf_prog *prog)
 		return -EBUSY;	/* fail closed: not tracked */
 	}
 	st = tg_state_get(id, GFP_ATOMIC);
+	/* the slot change must not need memory it cannot fail for */
+	if (st && !tg_array_known(map)) {
+		t->spare = tg_array_alloc(GFP_ATOMIC);
+		if (!t->spare) {
+			tg_state_put(st);
+			st = NULL;
+		}
+	}
 	if (!st) {
 		err = -ENOMEM;
 	} else if ((st->ext_pending || tg_prog_extended(prog)) &&
@@ -244,23 +252,57 @@ static void tg_count_lost(void)
 	}
 }
 
-/* Count every slot of @map: first sight of it, poke_mutex held. */
-static int tg_count_array(struct bpf_map *map, gfp_t gfp)
+/* Undo the counts of @map's slots below @n (tg_count_array() failed). */
+static void tg_uncount_array(struct bpf_map *map, u32 n)
 {
 	struct bpf_array *array = container_of(map, struct bpf_array, map);
 	struct tg_prog_state *st;
 	struct bpf_prog *prog;
-	int ret = 0;
 	u32 i;
 
-	for (i = 0; i < map->max_entries && !ret; i++) {
+	for (i = 0; i < n; i++) {
+		prog = READ_ONCE(array->ptrs[i]);
+		st = prog ? tg_state_find(prog->aux->id) : NULL;
+		if (st && st->slots) {
+			st->slots--;
+			tg_state_put(st);
+		}
+	}
+}
+
+/*
+ * Count every slot of @map: first sight of it, poke_mutex held, so no
+ * slot changes meanwhile.  All or nothing: on failure nothing is counted
+ * and @map stays unknown.  @spare, if not NULL, is a record allocated in
+ * advance (tg_loop_insert()), taken over here.
+ */
+static int tg_count_array(struct bpf_map *map, gfp_t gfp,
+			  struct tg_array **spare)
+{
+	struct bpf_array *array = container_of(map, struct bpf_array, map);
+	struct tg_prog_state *st;
+	struct bpf_prog *prog;
+	struct tg_array *a;
+	u32 i;
+
+	/* the state lock is held: never a sleeping allocation for it */
+	if (spare && *spare) {
+		a = *spare;
+		*spare = NULL;
+	} else {
+		a = tg_array_alloc(GFP_ATOMIC);
+		if (!a)
+			return -ENOMEM;
+	}
+	for (i = 0; i < map->max_entries; i++) {
 		prog = READ_ONCE(array->ptrs[i]);
 		if (!prog)
 			continue;
 		st = tg_state_get(prog->aux->id, gfp);
 		if (!st) {
-			ret = -ENOMEM;
-			break;
+			tg_uncount_array(map, i);
+			kfree(a);
+			return -ENOMEM;
 		}
 		st->prog = prog;
 		st->slots++;
@@ -274,10 +316,8 @@ static int tg_count_array(struct bpf_map *map, gfp_t gfp)
 			tg_state_lock();
 		}
 	}
-	/* the state lock is held: never a sleeping allocation here */
-	if (!ret)
-		ret = tg_array_add(map, GFP_ATOMIC);
-	return ret;
+	tg_array_install(a, map);
+	return 0;
 }
 
 /* prog_array_map_poke_run(map, key, old, new), under poke_mutex */
@@ -290,6 +330,10 @@ static void *tg_loop_poke_run(struct pt_regs *regs)
 	struct tg_ticket *t;
 
 	tg_state_lock();
+	/* the insert that decided @new, if any */
+	t = new ? tg_ticket_find(TG_TICKET_INSERT) : NULL;
+	if (t && t->id != new->aux->id)
+		t = NULL;
 #ifdef TG_BREAK_MODE
 	if (READ_ONCE(tg_mode) != TG_MODE_ENFORCE)
 		goto ticket;
@@ -300,7 +344,7 @@ static void *tg_loop_poke_run(struct pt_regs *regs)
 #endif
 	if (!tg_array_known(map)) {
 		/* the slots already hold @new: count them as they are */
-		if (tg_count_array(map, GFP_ATOMIC))
+		if (tg_count_array(map, GFP_ATOMIC, t ? &t->spare : NULL))
 			tg_count_lost();
 	} else {
 		if (new) {
@@ -325,8 +369,7 @@ static void *tg_loop_poke_run(struct pt_regs *regs)
 #ifdef TG_BREAK_MODE
 ticket:
 #endif
-	t = new ? tg_ticket_find(TG_TICKET_INSERT) : NULL;
-	if (t && t->id == new->aux->id)
+	if (t)
 		tg_ticket_close(t);
 	tg_state_unlock();
 	return NULL;
@@ -503,7 +546,7 @@ static int tg_loop_arm(void)
 			mutex_lock(&array->aux->poke_mutex);
 			tg_state_lock();
 			if (!tg_array_known(map))
-				ret = tg_count_array(map, GFP_KERNEL);
+				ret = tg_count_array(map, GFP_KERNEL, NULL);
 			tg_state_unlock();
 			mutex_unlock(&array->aux->poke_mutex);
 			arrays++;

@@ -192,14 +192,25 @@ bool tg_array_known(const struct bpf_map *map)
 	return false;
 }
 
+struct tg_array *tg_array_alloc(gfp_t gfp)
+{
+	return kzalloc(sizeof(struct tg_array), gfp | __GFP_NOWARN);
+}
+
+/* @map's every slot is counted now */
+void tg_array_install(struct tg_array *a, const struct bpf_map *map)
+{
+	a->map = map;
+	hash_add(tg_arrays, &a->node, (unsigned long)map);
+}
+
 int tg_array_add(const struct bpf_map *map, gfp_t gfp)
 {
-	struct tg_array *a = kzalloc(sizeof(*a), gfp | __GFP_NOWARN);
+	struct tg_array *a = tg_array_alloc(gfp);
 
 	if (!a)
 		return -ENOMEM;
-	a->map = map;
-	hash_add(tg_arrays, &a->node, (unsigned long)map);
+	tg_array_install(a, map);
 	return 0;
 }
 
@@ -248,6 +259,7 @@ struct tg_ticket *tg_ticket_new(u8 kind, u32 id)
 		t->kind = kind;
 		t->id = id;
 		t->st = NULL;
+		t->spare = NULL;
 		hash_add(tg_tickets_busy, &t->node, (unsigned long)current);
 		tg_tickets_used++;
 		return t;
@@ -257,6 +269,8 @@ struct tg_ticket *tg_ticket_new(u8 kind, u32 id)
 
 void tg_ticket_free(struct tg_ticket *t)
 {
+	kfree(t->spare);
+	t->spare = NULL;
 	hash_del(&t->node);
 	t->in_use = false;
 	t->task = NULL;
