@@ -160,7 +160,7 @@ static void tg_hier_detect(void)
 struct tg_mitigation tg_mit_tailcall_hierarchy = {
 	.name = TG_MIT_NAME_HIER,
 	.avail = TG_AVAIL_VULNERABLE,
-	.why = "not asked (tailguard=off)",
+	.why = "the JIT not asked: tailguard=off",
 	.table = &tg_hier_table,
 	.detect = tg_hier_detect,
 	.policy_param = TG_PARAM_POLICY_HIER,
