@@ -34,24 +34,34 @@ enum tg_rule {
 	TG_RULE_EXT_IN_ARRAY,		/* rule 1, EINVAL */
 	TG_RULE_EXTENDED_IN_ARRAY,	/* rule 2, EBUSY */
 	TG_RULE_FREPLACE_TO_MEMBER,	/* rule 3, EBUSY */
+	TG_RULE_SUBPROG_TAILCALL,	/* policy tailcall_hierarchy, EINVAL */
 	TG_RULE_NR,
 };
 
 /*
  * One mitigation: one file (src/mitigate_*.c) defines it, main.c lists it.
+ * @detect, if any, runs first and may set @avail, @why and clear @table
+ * (a verdict that needs the running kernel, not only its headers).
  * @table is placed when the kernel has the bug; @arm then reads what exists
  * (process context, hooks in place) and @disarm drops it after the hooks
  * are gone.
+ *
+ * A policy (@policy_param set) refuses what the fixed kernel accepts; its
+ * own setting @policy (a tg_mode, TG_MODE_OFF by default) and the global
+ * mode both apply: the weaker wins (tg_mit_mode()).
  */
 struct tg_mitigation {
 	const char *name;
 	enum tg_avail avail;
 	const char *why;
 	const struct tg_hook_table *table;
+	void (*detect)(void);	/* before anything else, in process context */
 	int (*prepare)(void);	/* before the hooks are placed */
 	int (*arm)(void);	/* after: read what exists */
 	void (*disarm)(void);
 	bool audit_blocks;	/* refuse in audit mode too (a crash) */
+	const char *policy_param;	/* a policy: its module parameter */
+	int policy;		/* a policy: off, audit or enforce */
 
 	/* policy (policy.c) */
 	bool enabled;
@@ -65,6 +75,7 @@ struct tg_mitigation {
 
 extern struct tg_mitigation tg_mit_freplace_panic;
 extern struct tg_mitigation tg_mit_freplace_loop;
+extern struct tg_mitigation tg_mit_tailcall_hierarchy;
 extern struct tg_mitigation * const tg_mits[];
 extern const unsigned int tg_nr_mits;
 
@@ -82,8 +93,10 @@ struct tg_event {
 	u32 map_id;
 	int pid;
 	char comm[16];
+	char prog_name[16];	/* logged when the prog has no id yet */
 };
 
+int tg_mit_mode(const struct tg_mitigation *m);
 bool tg_mit_active(const struct tg_mitigation *m);
 const char *tg_mit_state(const struct tg_mitigation *m);
 const char *tg_mit_action(const struct tg_mitigation *m);

@@ -18,6 +18,7 @@
 struct tg_mitigation * const tg_mits[] = {
 	&tg_mit_freplace_panic,
 	&tg_mit_freplace_loop,
+	&tg_mit_tailcall_hierarchy,
 };
 const unsigned int tg_nr_mits = ARRAY_SIZE(tg_mits);
 
@@ -30,9 +31,17 @@ static void tg_banner(void)
 		tg_cmdline_off ?
 		" (tailguard=off on the kernel command line: nothing armed)" :
 		"");
-	for (i = 0; i < tg_nr_mits; i++)
-		pr_info("%s: %s (%s)\n", tg_mits[i]->name,
-			tg_mit_state(tg_mits[i]), tg_mits[i]->why);
+	for (i = 0; i < tg_nr_mits; i++) {
+		const struct tg_mitigation *m = tg_mits[i];
+
+		if (m->policy_param)
+			pr_info("%s: %s, %s=%s (%s)\n", m->name,
+				tg_mit_state(m), m->policy_param,
+				tg_mode_name(READ_ONCE(m->policy)), m->why);
+		else
+			pr_info("%s: %s (%s)\n", m->name, tg_mit_state(m),
+				m->why);
+	}
 	if (IS_ENABLED(CONFIG_X86_KERNEL_IBT))
 		pr_info("IBT kernel, IBT %s on this CPU; no hook calls into kernel text through a pointer\n",
 			tg_ibt_enforced() ? "enforced" : "not enforced");
@@ -78,6 +87,8 @@ static int __init tailguard_init(void)
 		goto out_state;
 
 	for (i = 0; i < tg_nr_mits; i++) {
+		if (tg_mits[i]->detect)
+			tg_mits[i]->detect();
 		if (!tg_mits[i]->table)
 			continue;
 		if (tg_mits[i]->prepare) {

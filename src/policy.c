@@ -28,6 +28,15 @@ static const char * const tg_rule_names[] = {
 	[TG_RULE_EXT_IN_ARRAY] = TG_RULE_NAME_EXT,
 	[TG_RULE_EXTENDED_IN_ARRAY] = TG_RULE_NAME_EXTENDED,
 	[TG_RULE_FREPLACE_TO_MEMBER] = TG_RULE_NAME_MEMBER,
+	[TG_RULE_SUBPROG_TAILCALL] = TG_RULE_NAME_SUBPROG_TC,
+};
+
+/* the errno each rule refuses with: the fixed kernel's, or the verifier's */
+static const char * const tg_rule_errnos[] = {
+	[TG_RULE_EXT_IN_ARRAY] = "EINVAL",
+	[TG_RULE_EXTENDED_IN_ARRAY] = "EBUSY",
+	[TG_RULE_FREPLACE_TO_MEMBER] = "EBUSY",
+	[TG_RULE_SUBPROG_TAILCALL] = "EINVAL",
 };
 
 /* one ratelimit per rule: a flood of one does not hide the others */
@@ -64,20 +73,33 @@ static struct tg_mitigation *tg_mit_by_name(const char *name)
 	return NULL;
 }
 
+static struct tg_mitigation *tg_mit_by_policy(const char *param)
+{
+	unsigned int i;
+
+	for (i = 0; i < tg_nr_mits; i++)
+		if (tg_mits[i]->policy_param &&
+		    !strcmp(tg_mits[i]->policy_param, param))
+			return tg_mits[i];
+	return NULL;
+}
+
 /*
- * The one setter: @key is "mode" or a mitigation's name (its switch).
- * Refuses bad values with one line and changes nothing then.
+ * The one setter: @key is "mode", a policy's parameter (policy_hierarchy:
+ * off, audit or enforce) or a mitigation's name (its switch).  Refuses bad
+ * values with one line and changes nothing then.
  */
 int tg_policy_set(const char *key, const char *val)
 {
-	struct tg_mitigation *m = NULL;
+	struct tg_mitigation *m = NULL, *pol = NULL;
 	int mode = -1;
 	bool on;
 
-	if (!strcmp(key, TG_F_MODE)) {
+	if (!strcmp(key, TG_F_MODE) || (pol = tg_mit_by_policy(key))) {
 		mode = tg_mode_parse(val);
 		if (mode < 0) {
-			pr_err_ratelimited("invalid mode '%.*s': use enforce, audit or off\n",
+			pr_err_ratelimited("invalid %s '%.*s': use enforce, audit or off\n",
+					   pol ? key : TG_F_MODE,
 					   (int)min_t(size_t, strcspn(val, "\n"), 32),
 					   val);
 			return -EINVAL;
@@ -102,6 +124,10 @@ int tg_policy_set(const char *key, const char *val)
 		WRITE_ONCE(m->enabled, on);
 		if (__ratelimit(&tg_set_rs))
 			pr_info("%s %s\n", m->name, on ? "enabled" : "disabled");
+	} else if (pol) {
+		WRITE_ONCE(pol->policy, mode);
+		if (__ratelimit(&tg_set_rs))
+			pr_info("%s set to %s\n", key, tg_mode_name(mode));
 	} else {
 		WRITE_ONCE(tg_mode, mode);
 		if (__ratelimit(&tg_set_rs))
@@ -130,6 +156,14 @@ static int tg_param_get_switch(char *buf, const struct kernel_param *kp)
 	return sprintf(buf, "%d\n", m ? READ_ONCE(m->enabled) : 0);
 }
 
+static int tg_param_get_policy(char *buf, const struct kernel_param *kp)
+{
+	struct tg_mitigation *m = tg_mit_by_policy(kp->name);
+
+	return sprintf(buf, "%s\n",
+		       tg_mode_name(m ? READ_ONCE(m->policy) : TG_MODE_OFF));
+}
+
 static const struct kernel_param_ops tg_mode_ops = {
 	.set = tg_param_set,
 	.get = tg_param_get_mode,
@@ -140,19 +174,36 @@ static const struct kernel_param_ops tg_switch_ops = {
 	.get = tg_param_get_switch,
 };
 
+static const struct kernel_param_ops tg_policy_ops = {
+	.set = tg_param_set,
+	.get = tg_param_get_policy,
+};
+
 module_param_cb(mode, &tg_mode_ops, NULL, 0644);
 MODULE_PARM_DESC(mode, "enforce (default), audit or off");
 module_param_cb(freplace_panic, &tg_switch_ops, NULL, 0644);
 MODULE_PARM_DESC(freplace_panic, "1 (default) or 0: freplace + prog_array NULL dereference mitigation");
 module_param_cb(freplace_loop, &tg_switch_ops, NULL, 0644);
 MODULE_PARM_DESC(freplace_loop, "1 (default) or 0: CVE-2024-47794 tail-call loop mitigation");
+module_param_cb(policy_hierarchy, &tg_policy_ops, NULL, 0644);
+MODULE_PARM_DESC(policy_hierarchy, "off (default), audit or enforce: refuse progs with a tail call in a subprog (tail-call hierarchy, 116e04ba1459)");
 
 /* --- state ------------------------------------------------------------------ */
+
+/* The mode a mitigation decides in: a policy's own setting can only weaken it. */
+int tg_mit_mode(const struct tg_mitigation *m)
+{
+	int mode = READ_ONCE(tg_mode);
+
+	if (m->policy_param)
+		mode = min(mode, READ_ONCE(m->policy));
+	return mode;
+}
 
 bool tg_mit_active(const struct tg_mitigation *m)
 {
 	return READ_ONCE(m->armed) && READ_ONCE(m->enabled) &&
-	       READ_ONCE(tg_mode) != TG_MODE_OFF;
+	       tg_mit_mode(m) != TG_MODE_OFF;
 }
 
 const char *tg_mit_state(const struct tg_mitigation *m)
@@ -173,7 +224,7 @@ const char *tg_mit_action(const struct tg_mitigation *m)
 		return TG_ACTION_NONE;
 	if (!tg_mit_active(m))
 		return TG_ACTION_OFF;
-	if (READ_ONCE(tg_mode) == TG_MODE_ENFORCE)
+	if (tg_mit_mode(m) == TG_MODE_ENFORCE)
 		return TG_ACTION_ENFORCE;
 	/* audit never lets through what crashes the kernel on the spot */
 	return m->audit_blocks ? TG_ACTION_ENF_AUDIT : TG_ACTION_AUDIT;
@@ -190,7 +241,7 @@ bool tg_rule_hit(struct tg_mitigation *m, enum tg_rule rule,
 		 const struct bpf_prog *prog, u32 tgt_id,
 		 const struct bpf_map *map, struct tg_event *ev)
 {
-	bool block = READ_ONCE(tg_mode) == TG_MODE_ENFORCE || m->audit_blocks;
+	bool block = tg_mit_mode(m) == TG_MODE_ENFORCE || m->audit_blocks;
 
 	ev->mit = m;
 	ev->rule = rule;
@@ -202,6 +253,7 @@ bool tg_rule_hit(struct tg_mitigation *m, enum tg_rule rule,
 	ev->map_id = map ? map->id : 0;
 	ev->pid = task_pid_nr(current);
 	get_task_comm(ev->comm, current);
+	strscpy(ev->prog_name, prog->aux->name, sizeof(ev->prog_name));
 	if (ev->probe)
 		atomic_long_inc(&m->probes);
 	else
@@ -212,7 +264,7 @@ bool tg_rule_hit(struct tg_mitigation *m, enum tg_rule rule,
 /* The log line of an event: outside every lock, one ratelimit per rule. */
 void tg_event_log(const struct tg_event *ev)
 {
-	char extra[48] = "";
+	char extra[80] = "";
 	int n = 0;
 
 	if (!ev->mit || ev->probe || !__ratelimit(&tg_rule_rs[ev->rule]))
@@ -223,10 +275,14 @@ void tg_event_log(const struct tg_event *ev)
 	if (ev->map_id)
 		n += scnprintf(extra + n, sizeof(extra) - n, " map_id=%u",
 			       ev->map_id);
+	/* refused at load: no id yet, the name the loader gave is all there is */
+	if (!ev->prog_id && ev->prog_name[0])
+		n += scnprintf(extra + n, sizeof(extra) - n, " prog_name=%s",
+			       ev->prog_name);
 	pr_warn("%s rule=%s errno=%s pid=%d comm=%s prog_id=%u%s\n",
 		ev->block ? "blocked" : "audit", tg_rule_names[ev->rule],
-		ev->rule == TG_RULE_EXT_IN_ARRAY ? "EINVAL" : "EBUSY",
-		ev->pid, ev->comm, ev->prog_id, extra);
+		tg_rule_errnos[ev->rule], ev->pid, ev->comm, ev->prog_id,
+		extra);
 }
 
 /* Something that exists breaks a rule the module enforces: say it by id. */

@@ -4,11 +4,12 @@
  * The names and values are in include/uapi/tailguard.h.
  *
  *   version, mode (rw: enforce|audit|off), tracked_progs, missed
- *   mitigations/<freplace_panic|freplace_loop>/
+ *   mitigations/<freplace_panic|freplace_loop|tailcall_hierarchy>/
  *	state	armed | fixed-in-kernel | not-applicable | disabled
  *	enabled	rw 1|0
  *	blocked, audited, probes, violations	event counters
  *	action	enforce | audit | enforced-in-audit | off | none
+ *	policy	rw off|audit|enforce (policies only: tailcall_hierarchy)
  */
 #include <linux/kobject.h>
 #include <linux/module.h>
@@ -104,6 +105,21 @@ static ssize_t enabled_store(struct kobject *kobj,
 	return ret ? ret : count;
 }
 
+static ssize_t policy_show(struct kobject *kobj, struct kobj_attribute *attr,
+			   char *buf)
+{
+	return sysfs_emit(buf, "%s\n",
+			  tg_mode_name(READ_ONCE(tg_mit_of(kobj)->policy)));
+}
+
+static ssize_t policy_store(struct kobject *kobj, struct kobj_attribute *attr,
+			    const char *buf, size_t count)
+{
+	int ret = tg_policy_set(tg_mit_of(kobj)->policy_param, buf);
+
+	return ret ? ret : count;
+}
+
 #define TG_COUNTER_SHOW(name)						\
 static ssize_t name##_show(struct kobject *kobj,			\
 			   struct kobj_attribute *attr, char *buf)	\
@@ -124,6 +140,7 @@ static struct kobj_attribute tg_attr_blocked = __ATTR_RO(blocked);
 static struct kobj_attribute tg_attr_audited = __ATTR_RO(audited);
 static struct kobj_attribute tg_attr_probes = __ATTR_RO(probes);
 static struct kobj_attribute tg_attr_violations = __ATTR_RO(violations);
+static struct kobj_attribute tg_attr_policy = __ATTR_RW(policy);
 
 static struct attribute *tg_mit_attrs[] = {
 	&tg_attr_state.attr,
@@ -178,6 +195,9 @@ int tg_sysfs_init(void)
 			goto fail;
 		}
 		ret = sysfs_create_group(tg_mits[i]->kobj, &tg_mit_group);
+		if (!ret && tg_mits[i]->policy_param)
+			ret = sysfs_create_file(tg_mits[i]->kobj,
+						&tg_attr_policy.attr);
 		if (ret)
 			goto fail;
 	}

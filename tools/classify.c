@@ -53,9 +53,17 @@ static void set(struct tg_issue *is, enum tg_state st, const char *signal, const
 
 	is->state = st;
 	is->signal = signal;
+	is->mitigated_by = is->mitigation = NULL;
 	va_start(ap, fmt);
 	vsnprintf(is->evidence, sizeof(is->evidence), fmt, ap);
 	va_end(ap);
+}
+
+/* a mitigated issue: by a "rule" of the fixed kernel or by a "policy" */
+static void by(struct tg_issue *is, const char *kind, const char *mitigation)
+{
+	is->mitigated_by = kind;
+	is->mitigation = mitigation;
 }
 
 static bool module_says_fixed(const struct tg_module *mod, const char *name)
@@ -106,15 +114,19 @@ static void classify_panic(const struct tg_kernel *k, const struct tg_module *mo
 		set(pn, TG_FIXED, "kernel-text", "%s", kt->ev);
 	} else if (kt->state == 0) {
 		if (tg_module_blocks(mod, "freplace_panic"))
+		{
 			set(pn, TG_MITIGATED, "module",
 			    "tailguard blocks EXT progs in prog_arrays (mode=%s, freplace_panic armed); kernel text: %s",
 			    mod->mode, kt->ev);
+			by(pn, "rule", TG_MIT_NAME_PANIC);
+		}
 		else
 			set(pn, TG_NOT_FIXED, "kernel-text", "%s", kt->ev);
 	} else if (tg_module_blocks(mod, "freplace_panic")) {
 		set(pn, TG_MITIGATED, "module",
 		    "tailguard blocks EXT progs in prog_arrays (mode=%s, freplace_panic armed); kernel %s%s",
 		    mod->mode, vt, vs == TG_FIXED ? " suggests fixed (version, weak)" : "");
+		by(pn, "rule", TG_MIT_NAME_PANIC);
 	} else if (module_says_fixed(mod, "freplace_panic")) {
 		set(pn, TG_FIXED, "module", "tailguard reports freplace_panic fixed-in-kernel");
 	} else if (vs == TG_FIXED) {
@@ -198,10 +210,12 @@ static void classify_freplace(const struct tg_kernel *k, const struct tg_module 
 		if (btf_fixed)
 			set(lp, TG_FIXED, "btf",
 			    "BTF: bpf_prog_aux.is_extended and prog_array_member_cnt present; probe: %s", rules);
-		else if (tg_module_blocks(mod, "freplace_loop"))
+		else if (tg_module_blocks(mod, "freplace_loop")) {
 			set(lp, TG_MITIGATED, "module",
 			    "tailguard (mode=enforce, freplace_loop armed) refused: %s; BTF: %s", rules,
 			    k->aux_found ? "no bpf_prog_aux.is_extended, kernel unfixed" : "unavailable");
+			by(lp, "rule", TG_MIT_NAME_LOOP);
+		}
 		else if (module_says_fixed(mod, "freplace_loop"))
 			set(lp, TG_FIXED, "module", "probe: %s; tailguard reports fixed-in-kernel", rules);
 		else
@@ -220,11 +234,34 @@ static void classify_freplace(const struct tg_kernel *k, const struct tg_module 
 	classify_panic(k, mod, kt, raw_owner);
 }
 
-static void classify_jit(const struct tg_kernel *k, const struct tg_jit_probe *jp)
+/*
+ * Weak signal for the trampoline loop, used only when tailguard's policy
+ * refused the probe that shows it: 2b5dcb31a19a is in v6.7 and 6.1.76.
+ */
+static int tramp_by_version(const struct tg_kernel *k)
+{
+	if (!k->ver[0])
+		return -1;
+	if (k->ver[0] == 6 && k->ver[1] == 1)
+		return k->ver[2] >= 76 ? TG_FIXED : TG_NOT_FIXED;
+	return KV(k->ver[0], k->ver[1], k->ver[2]) >= KV(6, 7, 0) ? TG_FIXED : -1;
+}
+
+static void classify_jit(const struct tg_kernel *k, const struct tg_module *mod,
+			 const struct tg_jit_probe *jp)
 {
 	struct tg_issue *of = &tg_issues[TG_I_OFFSET];
 	struct tg_issue *tr = &tg_issues[TG_I_TRAMPOLINE];
 	struct tg_issue *hi = &tg_issues[TG_I_HIERARCHY];
+	const struct tg_mitig *hm = tg_module_mitig(mod, TG_MIT_NAME_HIER);
+	/* the policy refused our subprog tail call, and refuses everyone's */
+	bool policy = jp->policy_refused && tg_module_blocks(mod, TG_MIT_NAME_HIER);
+	char pol[200], vt[96];
+
+	snprintf(pol, sizeof(pol),
+		 "tailguard's policy %s=%s refuses progs with a tail call in a subprog (it refused the CLI's probe)",
+		 TG_MIT_NAME_HIER, hm && hm->policy[0] ? hm->policy : "?");
+	tg_kernel_ver_text(k, vt, sizeof(vt));
 
 	if (strcmp(k->machine, "x86_64")) {
 		set(of, TG_CANNOT_DETECT, "none", "JIT checks are x86-64 only (machine %s)", k->machine);
@@ -250,14 +287,35 @@ static void classify_jit(const struct tg_kernel *k, const struct tg_jit_probe *j
 		set(of, TG_CANNOT_DETECT, "none", "%s", jp->what);
 		set(tr, TG_CANNOT_DETECT, "none", "%s", jp->what);
 		set(hi, TG_CANNOT_DETECT, "none", "%s", jp->what);
+		if (policy) {
+			set(hi, TG_MITIGATED, "policy", "%s: the bug's precondition; %s", pol, jp->what);
+			by(hi, "policy", TG_MIT_NAME_HIER);
+		}
 		return;
 	}
-	set(hi, jp->hier_fixed ? TG_FIXED : TG_NOT_FIXED, "jit", "%s", jp->hier_ev);
+	if (jp->hier_fixed) {
+		set(hi, TG_FIXED, "jit", "%s", jp->hier_ev);
+	} else if (policy) {
+		set(hi, TG_MITIGATED, "policy", "%s: the bug's precondition; %s", pol, jp->hier_ev);
+		by(hi, "policy", TG_MIT_NAME_HIER);
+	} else {
+		set(hi, TG_NOT_FIXED, "jit", "%s%s", jp->hier_ev,
+		    jp->policy_refused ? "; tailguard's policy refused the probe but is not enforced now" : "");
+	}
 	if (jp->off_state < 0)
 		set(of, TG_CANNOT_DETECT, "jit", "%s", jp->off_ev);
 	else
 		set(of, jp->off_state ? TG_FIXED : TG_NOT_FIXED, "jit", "%s", jp->off_ev);
-	if (jp->tramp_state < 0)
+	if (jp->policy_refused && tramp_by_version(k) == TG_FIXED) {
+		set(tr, TG_FIXED, "version",
+		    "kernel %s >= 6.1.76/v6.7 (version only, weak signal); %s", vt, jp->tramp_ev);
+	} else if (policy) {
+		/* 2b5dcb31a19a: fentry/fexit on a subprog that tail-calls */
+		set(tr, TG_MITIGATED, "policy",
+		    "%s: this bug's precondition too (fentry/fexit on a tail-call-reachable subprog); kernel %s; %s",
+		    pol, vt, jp->tramp_ev);
+		by(tr, "policy", TG_MIT_NAME_HIER);
+	} else if (jp->tramp_state < 0)
 		set(tr, TG_CANNOT_DETECT, "trampoline", "%s", jp->tramp_ev);
 	else
 		set(tr, jp->tramp_state ? TG_FIXED : TG_NOT_FIXED, "trampoline", "%s", jp->tramp_ev);
@@ -268,7 +326,7 @@ void tg_classify(const struct tg_kernel *k, const struct tg_module *mod,
 		 const struct tg_ktext_probe *kt)
 {
 	classify_freplace(k, mod, fp, kt);
-	classify_jit(k, jp);
+	classify_jit(k, mod, jp);
 }
 
 int tg_count_state(enum tg_state st)

@@ -111,7 +111,9 @@ static void pick_selected(char *s)
 	}
 }
 
-static const char *const mitig_names[TG_NR_MITIG] = { TG_MIT_NAME_PANIC, TG_MIT_NAME_LOOP };
+static const char *const mitig_names[TG_NR_MITIG] = {
+	TG_MIT_NAME_PANIC, TG_MIT_NAME_LOOP, TG_MIT_NAME_HIER,
+};
 
 /* TAILGUARD_SYSFS overrides the sysfs directory (lab tests of the parser) */
 static const char *sysfs_dir(void)
@@ -162,7 +164,20 @@ void tg_module_read(struct tg_module *mod)
 		m->blocked = tg_read_ll(path);
 		snprintf(path, sizeof(path), "%s/mitigations/%s/" TG_F_AUDITED, dir, m->name);
 		m->audited = tg_read_ll(path);
+		snprintf(path, sizeof(path), "%s/mitigations/%s/" TG_F_POLICY, dir, m->name);
+		if (access(path, F_OK) == 0)
+			tg_read_str(path, m->policy, sizeof(m->policy));
 	}
+}
+
+long long tg_module_probes(const char *name)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/mitigations/%s/" TG_F_PROBES, sysfs_dir(), name);
+	if (access(path, F_OK))
+		return -1;
+	return tg_read_ll(path);
 }
 
 const struct tg_mitig *tg_module_mitig(const struct tg_module *mod, const char *name)

@@ -73,6 +73,8 @@ static void json_module(struct json_writer *w, const struct tg_module *mod)
 			else
 				jsonw_bool_field(w, "enabled", m->enabled);
 			jsonw_bool_field(w, "active", tg_module_blocks(mod, m->name));
+			if (m->policy[0])
+				jsonw_string_field(w, "policy", m->policy);
 			json_count_field(w, "blocked", m->blocked);
 			json_count_field(w, "audited", m->audited);
 			jsonw_end_object(w);
@@ -92,6 +94,9 @@ static void json_issue(struct json_writer *w, const struct tg_issue *is)
 	jsonw_string_field(w, "state", states[is->state].name);
 	jsonw_string_field(w, "signal", is->signal);
 	jsonw_string_field(w, "evidence", is->evidence);
+	/* mitigated: by a "rule" (the fixed kernel's) or a "policy"; else null */
+	jsonw_string_field(w, "mitigated_by", is->mitigated_by);
+	jsonw_string_field(w, "mitigation", is->mitigation);
 	jsonw_name(w, "fix_commits");
 	jsonw_start_array_inline(w);
 	snprintf(fx, sizeof(fx), "%s", is->fix);
@@ -171,11 +176,12 @@ static void text_module(FILE *o, const struct tg_module *mod)
 		const struct tg_mitig *m = &mod->m[i];
 
 		if (!m->present) {
-			fprintf(o, "  %-16s (no sysfs entry)\n", m->name);
+			fprintf(o, "  %-18s (no sysfs entry)\n", m->name);
 			continue;
 		}
-		fprintf(o, "  %-16s %-16s enabled=%d blocked=%lld audited=%lld%s\n", m->name,
+		fprintf(o, "  %-18s %-16s enabled=%d blocked=%lld audited=%lld%s%s%s\n", m->name,
 			m->state[0] ? m->state : "?", m->enabled, m->blocked, m->audited,
+			m->policy[0] ? " policy=" : "", m->policy,
 			tg_module_blocks(mod, m->name) ? "  (active)" : "");
 	}
 }

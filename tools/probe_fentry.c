@@ -38,7 +38,7 @@ void tg_probe_fentry(struct tg_jit_probe *p, int prog_fd)
 			tg_errname(errno));
 		return;
 	}
-	err = bpf_program__set_attach_target(f->progs.tg_fentry, prog_fd, "tg_jit_entry");
+	err = bpf_program__set_attach_target(f->progs.tg_fentry, prog_fd, "tgprobe_jit");
 	tg_log_reset();
 	err = err ?: tg_fentry__load(f);
 	if (err) {

@@ -4,6 +4,13 @@
  * - the x86-64 prologue and the bpf2bpf call of a tail-call-reachable prog
  * that is loaded and never run.  The trampoline_loop check on the same prog
  * is in probe_fentry.c.
+ *
+ * tailguard's policy tailcall_hierarchy (enforce) refuses that prog: its
+ * tail call is in a subprog.  The refusal is told apart from any other
+ * EINVAL by the policy's "probes" counter, and the probe then reads the
+ * same prologue and bpf2bpf call from jitm.bpf.c, which has its tail call
+ * in the main prog and which the policy allows.  The trampoline check has
+ * no such variant (it needs a tail call in a subprog): not probed then.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -14,6 +21,7 @@
 #include "tailguard.h"
 #include "disasm.h"
 #include "jit.skel.h"
+#include "jitm.skel.h"
 
 static void analyse_prologue(struct tg_jit_probe *p, const struct tg_prog_image *im)
 {
@@ -94,27 +102,10 @@ static void analyse_prologue(struct tg_jit_probe *p, const struct tg_prog_image 
 		"JIT: no `mov rax, [rbp-N]` tail_call_cnt load before the bpf2bpf call");
 }
 
-void tg_probe_jit(struct tg_jit_probe *p)
+static int read_image(struct tg_jit_probe *p, int fd, struct tg_prog_image *im)
 {
-	struct tg_jit *j;
-	struct tg_prog_image im;
-	int err, fd;
+	int err = tg_prog_image_read(fd, im);
 
-	memset(p, 0, sizeof(*p));
-	p->off_state = p->tramp_state = -1;
-	tg_log_reset();
-	j = tg_jit__open_and_load();
-	if (!j) {
-		p->err = -(errno ? errno : EINVAL);
-		if (strstr(tg_log_text(), "tail_calls are not allowed"))
-			p->no_tailcall_bpf2bpf = true;
-		tg_setwhat(p->what, sizeof(p->what),
-			"loading the tail-call + bpf2bpf probe prog: %s",
-			tg_errname(-p->err));
-		return;
-	}
-	fd = bpf_program__fd(j->progs.tg_jit_entry);
-	err = tg_prog_image_read(fd, &im);
 	if (err) {
 		p->err = err;
 		if (err == -ENODATA) {
@@ -128,8 +119,68 @@ void tg_probe_jit(struct tg_jit_probe *p)
 			tg_setwhat(p->what, sizeof(p->what),
 				"reading the JIT image: %s", tg_errname(-err));
 		}
-		goto out;
 	}
+	return err;
+}
+
+/* the policy refused jit.bpf.c: the prologue and the call of jitm.bpf.c */
+static void probe_jit_allowed(struct tg_jit_probe *p)
+{
+	struct tg_jitm *j;
+	struct tg_prog_image im;
+
+	p->policy_refused = true;
+	tg_setwhat(p->tramp_ev, sizeof(p->tramp_ev),
+		"not probed: the fentry probe needs a tail call in a subprog, which tailguard's policy " TG_MIT_NAME_HIER " refuses");
+	tg_log_reset();
+	j = tg_jitm__open_and_load();
+	if (!j) {
+		p->err = -(errno ? errno : EINVAL);
+		tg_setwhat(p->what, sizeof(p->what),
+			"loading the main-prog tail-call + bpf2bpf probe prog (the policy refused the subprog one): %s",
+			tg_errname(-p->err));
+		return;
+	}
+	if (!read_image(p, bpf_program__fd(j->progs.tgprobe_jitm), &im)) {
+		analyse_prologue(p, &im);
+		tg_prog_image_free(&im);
+		if (p->err)
+			tg_setwhat(p->what, sizeof(p->what), "%s", p->hier_ev);
+	}
+	tg_jitm__destroy(j);
+}
+
+void tg_probe_jit(struct tg_jit_probe *p)
+{
+	struct tg_jit *j;
+	struct tg_prog_image im;
+	long long probes = tg_module_probes(TG_MIT_NAME_HIER);
+	int err, fd;
+
+	memset(p, 0, sizeof(*p));
+	p->off_state = p->tramp_state = -1;
+	tg_log_reset();
+	j = tg_jit__open_and_load();
+	if (!j) {
+		p->err = -(errno ? errno : EINVAL);
+		/* refused by the policy, which counts its refusals of our probes */
+		if (p->err == -EINVAL && probes >= 0 &&
+		    tg_module_probes(TG_MIT_NAME_HIER) > probes) {
+			p->err = 0;
+			probe_jit_allowed(p);
+			return;
+		}
+		if (strstr(tg_log_text(), "tail_calls are not allowed"))
+			p->no_tailcall_bpf2bpf = true;
+		tg_setwhat(p->what, sizeof(p->what),
+			"loading the tail-call + bpf2bpf probe prog: %s",
+			tg_errname(-p->err));
+		return;
+	}
+	fd = bpf_program__fd(j->progs.tgprobe_jit);
+	err = read_image(p, fd, &im);
+	if (err)
+		goto out;
 	analyse_prologue(p, &im);
 	tg_prog_image_free(&im);
 	if (p->err) {

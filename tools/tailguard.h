@@ -44,21 +44,25 @@ struct tg_issue {
 	const char *fixed_in;	/* mainline release */
 	const char *cve;	/* or NULL */
 	enum tg_state state;
-	const char *signal;	/* probe, jit, trampoline, btf, kernel-text, module, version, none */
-	char evidence[320];
+	const char *signal;	/* probe, jit, trampoline, btf, kernel-text, module, policy, version, none */
+	char evidence[400];
+	/* state mitigated: by a "rule" (the fixed kernel's) or a "policy", named */
+	const char *mitigated_by;
+	const char *mitigation;
 };
 
 /* ---- tailguard module sysfs ---------------------------------------- */
 
-#define TG_NR_MITIG 2
+#define TG_NR_MITIG 3
 struct tg_mitig {
-	const char *name;	/* freplace_panic, freplace_loop */
+	const char *name;	/* freplace_panic, freplace_loop, tailcall_hierarchy */
 	bool present;
 	char state[64];		/* armed, fixed-in-kernel, not-applicable, disabled */
 	char action[64];	/* enforce, audit, enforced-in-audit, off, none; "" if absent */
 	int enabled;		/* -1 unknown */
 	long long blocked;	/* -1 unknown */
 	long long audited;
+	char policy[16];	/* a policy's setting: off, audit, enforce; "" if none */
 };
 
 struct tg_module {
@@ -78,6 +82,8 @@ void tg_module_read(struct tg_module *mod);
  */
 bool tg_module_blocks(const struct tg_module *mod, const char *mitig);
 const struct tg_mitig *tg_module_mitig(const struct tg_module *mod, const char *name);
+/* the mitigation's "probes" counter, read now: -1 when there is none */
+long long tg_module_probes(const char *name);
 
 /* ---- kernel facts ---------------------------------------------------- */
 
@@ -151,6 +157,7 @@ struct tg_jit_probe {
 	int err;		/* 0 ok; else -errno */
 	char what[200];
 	bool no_tailcall_bpf2bpf;	/* verifier refuses tail calls + bpf2bpf */
+	bool policy_refused;	/* tailguard's policy refused the probe: jitm read instead */
 	bool not_jited;
 	bool tc_reachable;	/* xor eax,eax before push rbp */
 	bool hier_fixed;	/* ja before push rax */

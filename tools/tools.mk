@@ -11,7 +11,7 @@
 
 TG_TOOLS_SRC := $(TOP)/tools
 TG_TOOLS_OUT := $(BUILD)/tools
-TG_BPF_NAMES := targets ext jit fentry kread
+TG_BPF_NAMES := targets ext jit jitm fentry kread
 TG_BPF_OBJS  := $(patsubst %,$(TG_TOOLS_OUT)/%.bpf.o,$(TG_BPF_NAMES))
 TG_SKELS     := $(patsubst %,$(TG_TOOLS_OUT)/%.skel.h,$(TG_BPF_NAMES))
 TG_CSRCS     := $(wildcard $(TG_TOOLS_SRC)/*.c)

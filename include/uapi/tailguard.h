@@ -8,8 +8,10 @@
  *	version, mode (rw), tracked_progs, missed
  *	mitigations/<name>/
  *	    state, action, enabled (rw), blocked, audited, probes, violations
+ *	    policy (rw: off|audit|enforce; policies only: tailcall_hierarchy)
  *   /sys/module/tailguard/parameters/
- *	mode, freplace_panic, freplace_loop	(the same setter as sysfs)
+ *	mode, freplace_panic, freplace_loop, policy_hierarchy
+ *						(the same setter as sysfs)
  */
 #ifndef _UAPI_TAILGUARD_H
 #define _UAPI_TAILGUARD_H
@@ -32,10 +34,18 @@
 #define TG_F_AUDITED		"audited"
 #define TG_F_VIOLATIONS		"violations"
 #define TG_F_PROBES		"probes"
+#define TG_F_POLICY		"policy"	/* policies only */
 
 /* mitigations */
 #define TG_MIT_NAME_PANIC	"freplace_panic"
 #define TG_MIT_NAME_LOOP	"freplace_loop"
+/*
+ * A policy: refuses what the fixed kernel accepts, to keep a bug's
+ * precondition away.  Off by default; its "policy" file (and the module
+ * parameter below) takes the values of "mode".
+ */
+#define TG_MIT_NAME_HIER	"tailcall_hierarchy"
+#define TG_PARAM_POLICY_HIER	"policy_hierarchy"
 
 /* values of "mode" */
 #define TG_MODE_NAME_OFF	"off"
@@ -59,6 +69,7 @@
 #define TG_RULE_NAME_EXT	"ext-in-prog-array"
 #define TG_RULE_NAME_EXTENDED	"extended-in-prog-array"
 #define TG_RULE_NAME_MEMBER	"freplace-to-member"
+#define TG_RULE_NAME_SUBPROG_TC	"tail-call-in-subprog"	/* tailcall_hierarchy */
 
 /*
  * A BPF prog whose name starts with this is a probe of the tailguard CLI:

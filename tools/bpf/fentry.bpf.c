@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Attached (fentry) to the never-run tg_jit_entry of jit.bpf.c so the
+ * Attached (fentry) to the never-run tgprobe_jit of jit.bpf.c so the
  * kernel builds a trampoline for a tail-call-reachable prog; the CLI then
  * reads the trampoline's bytes and disassembles them.  Never runs.
  */
@@ -9,7 +9,7 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-SEC("fentry/tg_jit_entry")
+SEC("fentry/tgprobe_jit")
 int tg_fentry(void *ctx)
 {
 	return 0;

@@ -25,7 +25,7 @@ static __noinline int tg_jit_sub(struct __sk_buff *skb)
 }
 
 SEC("tc")
-int tg_jit_entry(struct __sk_buff *skb)
+int tgprobe_jit(struct __sk_buff *skb)
 {
 	volatile __u32 pad = skb->len;	/* 4 bytes of stack: not a multiple of 8 */
 
