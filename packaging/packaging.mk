@@ -2,8 +2,11 @@
 #
 # Packaging targets, included by the top-level Makefile.
 #
-#   sudo make install [MODE=audit] [NOLOAD=1] [KVER=...] [BOOT=0]
-#                        DKMS source to /usr/src, dkms build/install for the
+#   sudo make install [MODE=audit] [NOLOAD=1] [KVER=...] [BOOT=0] [FORCE=1]
+#                        checks root, dkms, headers, kernel config and whether
+#                        the kernel needs tailguard first (changes nothing if
+#                        not; FORCE=1 installs on a fixed kernel), then DKMS
+#                        source to /usr/src, dkms build/install for the
 #                        running kernel, modprobe, CLI + man page, tailguard check
 #   make install DESTDIR=/tmp/root   the files only (no dkms, no modprobe)
 #   sudo make uninstall  undo all of it (rmmod, dkms remove, files)
@@ -25,13 +28,11 @@ tg-need = command -v $(1) >/dev/null 2>&1 || $(TG_APT) $(2)
 
 .PHONY: install uninstall dkms-src dkms-check deb deb-check
 
-# The CLI is installed when it can be built; the module never needs it.
+# Installs nothing, dkms included, before every precondition holds
+# (packaging/tg-install preflight); then builds the CLI when it can.
 install:
-	@if [ -z "$(DESTDIR)" ]; then $(call tg-need,dkms,dkms); fi
-	@[ -x $(BUILD)/tailguard ] || $(MAKE) -C $(TOP) tools >/dev/null 2>&1 || \
-		echo "tg-install: the CLI does not build here (make tools); installing without it"
 	@DESTDIR="$(DESTDIR)" KVER="$(if $(filter command line environment,$(origin KVER)),$(KVER))" \
-		NOLOAD="$(NOLOAD)" NODKMS="$(NODKMS)" BOOT="$(BOOT)" MODE="$(MODE)" \
+		NOLOAD="$(NOLOAD)" NODKMS="$(NODKMS)" BOOT="$(BOOT)" MODE="$(MODE)" FORCE="$(FORCE)" \
 		$(TOP)/packaging/tg-install install
 
 uninstall:
