@@ -15,6 +15,10 @@
 #                        DKMS-built .ko in the lab (DKMS_VM=0: no boot)
 #   make deb             build/deb/tailguard-dkms_VERSION_all.deb and
 #                        build/deb/tailguard_VERSION_amd64.deb, lintian-checked
+#   make bmdeb KVER=6.1.0-54-amd64
+#                        build/bmdeb/tailguard-modules-KVER_VERSION_amd64.deb:
+#                        the module prebuilt for one kernel ABI, for machines
+#                        without gcc or headers (SIGN_KEY=, SIGN_CERT= sign it)
 #   sudo make deb-check  install the .debs in a bookworm chroot with the
 #                        6.1.0-54 headers; DKMS's own hook must build the module
 
@@ -26,7 +30,7 @@ TG_APT = DEBIAN_FRONTEND=noninteractive apt-get install -y -q -o DPkg::Lock::Tim
 # $(call tg-need,command,package)
 tg-need = command -v $(1) >/dev/null 2>&1 || $(TG_APT) $(2)
 
-.PHONY: install uninstall dkms-src dkms-check deb deb-check
+.PHONY: install uninstall dkms-src dkms-check deb deb-check bmdeb
 
 # Installs nothing, dkms included, before every precondition holds
 # (packaging/tg-install preflight); then builds the CLI when it can.
@@ -53,6 +57,11 @@ deb:
 	@$(call tg-need,fakeroot,fakeroot)
 	@[ -e /usr/share/perl5/Debian/Debhelper/Sequence/dkms.pm ] || $(TG_APT) dh-dkms
 	@$(TOP)/packaging/build-deb
+
+bmdeb:
+	@case "$(KVER)" in *-amd64) ;; *) echo "bmdeb: KVER=$(KVER) is not a Debian amd64 kernel ABI" >&2; exit 1 ;; esac
+	@$(MAKE) -s -C $(TOP) module KVER=$(KVER) >/dev/null
+	@SIGN_KEY="$(SIGN_KEY)" SIGN_CERT="$(SIGN_CERT)" $(TOP)/packaging/build-bmdeb $(KVER)
 
 deb-check: deb
 	@$(call tg-need,debootstrap,debootstrap)
