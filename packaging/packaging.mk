@@ -20,7 +20,8 @@
 #                        the module prebuilt for one kernel ABI, for machines
 #                        without gcc or headers (SIGN_KEY=, SIGN_CERT= sign it)
 #   sudo make deb-check  install the .debs in a bookworm chroot with the
-#                        6.1.0-54 headers; DKMS's own hook must build the module
+#                        6.1.0-54 headers; DKMS's own hook must build the module;
+#                        make install's preflight; the bmdeb without gcc/headers
 
 TG_VERSION := $(shell cat $(TOP)/VERSION)
 DKMS_KVERS ?= 6.1.0-54-amd64 6.12.117+deb12-amd64
@@ -63,6 +64,12 @@ bmdeb:
 	@$(MAKE) -s -C $(TOP) module KVER=$(KVER) >/dev/null
 	@SIGN_KEY="$(SIGN_KEY)" SIGN_CERT="$(SIGN_CERT)" $(TOP)/packaging/build-bmdeb $(KVER)
 
+# The fixed kernel of the preflight test: its headers come from the
+# archive (scripts/fetch-kernel) into the chroot.
+DEB_FIXED_KVER ?= 6.1.0-56-amd64
+
 deb-check: deb
 	@$(call tg-need,debootstrap,debootstrap)
-	@DEB_CHROOT_KVER="$(DEB_CHROOT_KVER)" $(TOP)/packaging/deb-check
+	@$(MAKE) -s -C $(TOP) bmdeb KVER=$(DEB_CHROOT_KVER)
+	@$(TOP)/scripts/fetch-kernel $(DEB_FIXED_KVER)
+	@DEB_CHROOT_KVER="$(DEB_CHROOT_KVER)" DEB_FIXED_KVER="$(DEB_FIXED_KVER)" $(TOP)/packaging/deb-check
