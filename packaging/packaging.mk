@@ -2,8 +2,11 @@
 #
 # Packaging targets, included by the top-level Makefile.
 #
-#   sudo make install [MODE=audit] [NOLOAD=1] [KVER=...] [BOOT=0]
-#                        DKMS source to /usr/src, dkms build/install for the
+#   sudo make install [MODE=audit] [NOLOAD=1] [KVER=...] [BOOT=0] [FORCE=1]
+#                        checks root, dkms, headers, kernel config and whether
+#                        the kernel needs tailguard first (changes nothing if
+#                        not; FORCE=1 installs on a fixed kernel), then DKMS
+#                        source to /usr/src, dkms build/install for the
 #                        running kernel, modprobe, CLI + man page, tailguard check
 #   make install DESTDIR=/tmp/root   the files only (no dkms, no modprobe)
 #   sudo make uninstall  undo all of it (rmmod, dkms remove, files)
@@ -12,8 +15,13 @@
 #                        DKMS-built .ko in the lab (DKMS_VM=0: no boot)
 #   make deb             build/deb/tailguard-dkms_VERSION_all.deb and
 #                        build/deb/tailguard_VERSION_amd64.deb, lintian-checked
+#   make bmdeb KVER=6.1.0-54-amd64
+#                        build/bmdeb/tailguard-modules-KVER_VERSION_amd64.deb:
+#                        the module prebuilt for one kernel ABI, for machines
+#                        without gcc or headers (SIGN_KEY=, SIGN_CERT= sign it)
 #   sudo make deb-check  install the .debs in a bookworm chroot with the
-#                        6.1.0-54 headers; DKMS's own hook must build the module
+#                        6.1.0-54 headers; DKMS's own hook must build the module;
+#                        make install's preflight; the bmdeb without gcc/headers
 
 TG_VERSION := $(shell cat $(TOP)/VERSION)
 DKMS_KVERS ?= 6.1.0-54-amd64 6.12.117+deb12-amd64
@@ -23,15 +31,13 @@ TG_APT = DEBIAN_FRONTEND=noninteractive apt-get install -y -q -o DPkg::Lock::Tim
 # $(call tg-need,command,package)
 tg-need = command -v $(1) >/dev/null 2>&1 || $(TG_APT) $(2)
 
-.PHONY: install uninstall dkms-src dkms-check deb deb-check
+.PHONY: install uninstall dkms-src dkms-check deb deb-check bmdeb
 
-# The CLI is installed when it can be built; the module never needs it.
+# Installs nothing, dkms included, before every precondition holds
+# (packaging/tg-install preflight); then builds the CLI when it can.
 install:
-	@if [ -z "$(DESTDIR)" ]; then $(call tg-need,dkms,dkms); fi
-	@[ -x $(BUILD)/tailguard ] || $(MAKE) -C $(TOP) tools >/dev/null 2>&1 || \
-		echo "tg-install: the CLI does not build here (make tools); installing without it"
 	@DESTDIR="$(DESTDIR)" KVER="$(if $(filter command line environment,$(origin KVER)),$(KVER))" \
-		NOLOAD="$(NOLOAD)" NODKMS="$(NODKMS)" BOOT="$(BOOT)" MODE="$(MODE)" \
+		NOLOAD="$(NOLOAD)" NODKMS="$(NODKMS)" BOOT="$(BOOT)" MODE="$(MODE)" FORCE="$(FORCE)" \
 		$(TOP)/packaging/tg-install install
 
 uninstall:
@@ -53,6 +59,17 @@ deb:
 	@[ -e /usr/share/perl5/Debian/Debhelper/Sequence/dkms.pm ] || $(TG_APT) dh-dkms
 	@$(TOP)/packaging/build-deb
 
+bmdeb:
+	@case "$(KVER)" in *-amd64) ;; *) echo "bmdeb: KVER=$(KVER) is not a Debian amd64 kernel ABI" >&2; exit 1 ;; esac
+	@$(MAKE) -s -C $(TOP) module KVER=$(KVER) >/dev/null
+	@SIGN_KEY="$(SIGN_KEY)" SIGN_CERT="$(SIGN_CERT)" $(TOP)/packaging/build-bmdeb $(KVER)
+
+# The fixed kernel of the preflight test: its headers come from the
+# archive (scripts/fetch-kernel) into the chroot.
+DEB_FIXED_KVER ?= 6.1.0-56-amd64
+
 deb-check: deb
 	@$(call tg-need,debootstrap,debootstrap)
-	@DEB_CHROOT_KVER="$(DEB_CHROOT_KVER)" $(TOP)/packaging/deb-check
+	@$(MAKE) -s -C $(TOP) bmdeb KVER=$(DEB_CHROOT_KVER)
+	@$(TOP)/scripts/fetch-kernel $(DEB_FIXED_KVER)
+	@DEB_CHROOT_KVER="$(DEB_CHROOT_KVER)" DEB_FIXED_KVER="$(DEB_FIXED_KVER)" $(TOP)/packaging/deb-check
