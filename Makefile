@@ -30,10 +30,12 @@ else
 KDIR := $(BUILD)/kernels/$(KVER)/headers
 endif
 
-# Debian header trees name their exact gcc (gcc-10 for 5.10): use it when
-# present, else the default gcc.
-KCC = $(shell sed -n 's/^CC = .*\(gcc-[0-9]*\)$$/\1/p' $(KDIR)/.kernelvariables 2>/dev/null)
-MODCC = $(if $(and $(KCC),$(shell command -v $(KCC))),$(KCC),gcc)
+# Debian header trees name their exact gcc (gcc-10 for 5.10, gcc-14 for
+# trixie-backports): scripts/kbuild-env runs the build with it, or with the
+# machine's gcc when that is at least as new, or else in a chroot of the
+# kernel's suite that has it.
+KBUILD_ENV = $(TOP)/scripts/kbuild-env $(KDIR)
+MODCC = $(shell $(TOP)/scripts/kbuild-env --cc $(KDIR))
 
 MOD_SRCS := Kbuild VERSION $(shell find src include -type f 2>/dev/null)
 
@@ -57,7 +59,7 @@ module: kernel
 	@rm -rf $(BUILD)/$(KVER)/mod
 	@mkdir -p $(BUILD)/$(KVER)/mod
 	@cp -r --parents $(MOD_SRCS) $(BUILD)/$(KVER)/mod/
-	$(MAKE) -C $(KDIR) M=$(BUILD)/$(KVER)/mod CC=$(MODCC) $(if $(C),C=$(C)) $(if $(TG_BREAK),TG_BREAK=$(TG_BREAK)) $(if $(TG_BENCH),TG_BENCH=$(TG_BENCH)) modules
+	$(KBUILD_ENV) $(MAKE) -C $(KDIR) M=$(BUILD)/$(KVER)/mod CC=$(MODCC) $(if $(C),C=$(C)) $(if $(TG_BREAK),TG_BREAK=$(TG_BREAK)) $(if $(TG_BENCH),TG_BENCH=$(TG_BENCH)) modules
 	@cp $(BUILD)/$(KVER)/mod/tailguard.ko $(BUILD)/$(KVER)/tailguard.ko
 	@echo "built $(BUILD)/$(KVER)/tailguard.ko"
 
