@@ -170,6 +170,9 @@ void fx_teardown(struct tg_fixture *fx);
 int prog_id(int prog_fd, __u32 *id);
 int test_run(int prog_fd, __u32 *retval);
 int count_links_of_prog(__u32 prog_id, int *nlinks);
+/* scenarios.c: the tail-call limit checks of upstream's test_tailcall_3 */
+void expect_tailcall_limit(struct tg_fixture *fx, int map_fd, int entry_fd,
+			   int callee_fd, const int *count);
 
 /* --- the registry ----------------------------------------------------------- */
 

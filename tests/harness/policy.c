@@ -96,8 +96,6 @@ TG_SCENARIO(ctl_hierarchy_allowed,
 	    "main-prog tail calls + bpf2bpf calls load and run under policy_hierarchy=enforce: count 33 (PASS)")
 {
 	struct tailcall_main_bpf2bpf *o;
-	__u32 ret_full, ret_empty;
-	int map_fd, entry_fd, err, count;
 
 	if (!policy_enforce(fx))
 		return;
@@ -105,19 +103,8 @@ TG_SCENARIO(ctl_hierarchy_allowed,
 	if (!ASSERT_OK_PTR(o, "load tailcall_main_bpf2bpf"))
 		return;
 	fx_defer(fx, main_bpf2bpf_destroy, o);
-	map_fd = bpf_map__fd(o->maps.jmp_table);
-	entry_fd = bpf_program__fd(o->progs.entry);
-	err = fx_slot_set(fx, map_fd, bpf_program__fd(o->progs.classifier_0));
-	if (!ASSERT_OK(err, "classifier_0 into jmp_table"))
-		return;
-	err = test_run(entry_fd, &ret_full);
-	count = o->bss->count;
-	fx_slot_clear(fx, map_fd);
-	if (!err)
-		err = test_run(entry_fd, &ret_empty);
-	if (!ASSERT_OK(err, "test_run"))
-		return;
-	EXPECT_EQ(count, 33, "count");
-	EXPECT_EQ(ret_full, 1, "retval");
-	EXPECT_EQ(ret_empty, 0, "retval_empty");
+	expect_tailcall_limit(fx, bpf_map__fd(o->maps.jmp_table),
+			      bpf_program__fd(o->progs.entry),
+			      bpf_program__fd(o->progs.classifier_0),
+			      &o->bss->count);
 }

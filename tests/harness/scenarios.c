@@ -186,31 +186,45 @@ TG_VARIANT(freplace_tailcall_loop_rev, tailcall_loop, 1,
 
 /* --- positive controls: PASS everywhere ----------------------------------- */
 
-/* tailcall3 as upstream test_tailcall_3: retval 1, count 33; empty: 0. */
-TG_SCENARIO(ctl_tailcall_limit,
-	    "tail-call chain stops at the limit, count 33 (PASS)")
+/*
+ * upstream test_tailcall_3's checks: @callee_fd in slot 0 of @map_fd, the
+ * chain from @entry_fd stops at the limit (*@count 33, retval 1); with the
+ * slot empty, retval 0.
+ */
+void expect_tailcall_limit(struct tg_fixture *fx, int map_fd, int entry_fd,
+			   int callee_fd, const int *count)
 {
-	struct tailcall3 *o;
 	__u32 ret_full, ret_empty;
-	int map_fd, entry_fd, err, count;
+	int err, n;
 
-	o = fx_owner(fx, &map_fd);
-	if (!o)
-		return;
-	entry_fd = bpf_program__fd(o->progs.entry);
-	err = fx_slot_set(fx, map_fd, bpf_program__fd(o->progs.classifier_0));
+	err = fx_slot_set(fx, map_fd, callee_fd);
 	if (!ASSERT_OK(err, "classifier_0 into jmp_table"))
 		return;
 	err = test_run(entry_fd, &ret_full);
-	count = o->bss->count;
+	n = *count;
 	fx_slot_clear(fx, map_fd);
 	if (!err)
 		err = test_run(entry_fd, &ret_empty);
 	if (!ASSERT_OK(err, "test_run"))
 		return;
-	EXPECT_EQ(count, 33, "count");
+	EXPECT_EQ(n, 33, "count");
 	EXPECT_EQ(ret_full, 1, "retval");
 	EXPECT_EQ(ret_empty, 0, "retval_empty");
+}
+
+/* tailcall3 as upstream test_tailcall_3: retval 1, count 33; empty: 0. */
+TG_SCENARIO(ctl_tailcall_limit,
+	    "tail-call chain stops at the limit, count 33 (PASS)")
+{
+	struct tailcall3 *o;
+	int map_fd;
+
+	o = fx_owner(fx, &map_fd);
+	if (!o)
+		return;
+	expect_tailcall_limit(fx, map_fd, bpf_program__fd(o->progs.entry),
+			      bpf_program__fd(o->progs.classifier_0),
+			      &o->bss->count);
 }
 
 /* freplace changes test_run's result; closing the link restores it. */
