@@ -64,6 +64,7 @@ void tg_call_gate_close(void);
 bool tg_refuse_false(void);
 int tg_refuse_ebusy(void);
 int tg_refuse_enomem(void);
+int tg_refuse_einval(void);
 
 /* x86-64 argument registers */
 #define tg_arg1(regs)	((regs)->di)

@@ -94,6 +94,11 @@ noinline int tg_refuse_enomem(void)
 	return -ENOMEM;
 }
 
+noinline int tg_refuse_einval(void)
+{
+	return -EINVAL;
+}
+
 /* --- handlers ------------------------------------------------------------ */
 
 static void tg_ftrace_cb(unsigned long ip, unsigned long parent_ip,

@@ -58,6 +58,18 @@ tmp=$out.tmp.$$
 	sed -n '/^struct bpf_prog_aux {/,/^};/p' "$bpf" |
 		grep -q 'bool tail_call_reachable;' &&
 		def TG_HAVE_TAIL_CALL_REACHABLE "bpf_prog_aux::tail_call_reachable (tail calls in subprogs, 5.10)"
+	# The trampoline-loop fix (2b5dcb31a19a, v6.7, 6.1.72): trampolines
+	# on a tail-call-reachable prog save and restore tail_call_cnt.
+	grep -q '#define BPF_TRAMP_F_TAIL_CALL_CTX' "$bpf" &&
+		def TG_HAVE_TRAMP_TAIL_CALL_CTX "BPF_TRAMP_F_TAIL_CALL_CTX (trampoline loop fixed)"
+	# What the attach reads: the target given at load, kept until the
+	# first attach (4a1e7c0c63e0, 5.10).
+	sed -n '/^struct bpf_prog_aux {/,/^};/p' "$bpf" |
+		grep -q 'struct bpf_prog \*dst_prog;' &&
+		def TG_HAVE_DST_PROG "bpf_prog_aux::dst_prog (5.10)"
+	# Before bpf_prog_map_compatible(), 5.10's check compares raw types.
+	grep -q 'bool bpf_prog_array_compatible(struct bpf_array \*array' "$bpf" &&
+		def TG_HAVE_PROG_ARRAY_COMPATIBLE "bpf_prog_array_compatible(): the owner type is raw (5.10)"
 	grep -q 'get_kretprobe(struct kretprobe_instance' "$kpr" &&
 		def TG_HAVE_GET_KRETPROBE "get_kretprobe() (5.11)"
 
