@@ -35,6 +35,7 @@ enum tg_rule {
 	TG_RULE_EXTENDED_IN_ARRAY,	/* rule 2, EBUSY */
 	TG_RULE_FREPLACE_TO_MEMBER,	/* rule 3, EBUSY */
 	TG_RULE_SUBPROG_TAILCALL,	/* policy tailcall_hierarchy, EINVAL */
+	TG_RULE_TRAMP_TAILCALL,		/* policy trampoline_loop, EINVAL */
 	TG_RULE_NR,
 };
 
@@ -76,6 +77,8 @@ struct tg_mitigation {
 extern struct tg_mitigation tg_mit_freplace_panic;
 extern struct tg_mitigation tg_mit_freplace_loop;
 extern struct tg_mitigation tg_mit_tailcall_hierarchy;
+extern struct tg_mitigation tg_mit_trampoline_loop;
+extern struct tg_mitigation tg_mit_invalid_tailcallee;
 extern struct tg_mitigation * const tg_mits[];
 extern const unsigned int tg_nr_mits;
 

@@ -19,6 +19,8 @@ struct tg_mitigation * const tg_mits[] = {
 	&tg_mit_freplace_panic,
 	&tg_mit_freplace_loop,
 	&tg_mit_tailcall_hierarchy,
+	&tg_mit_trampoline_loop,
+	&tg_mit_invalid_tailcallee,
 };
 const unsigned int tg_nr_mits = ARRAY_SIZE(tg_mits);
 

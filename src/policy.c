@@ -29,6 +29,7 @@ static const char * const tg_rule_names[] = {
 	[TG_RULE_EXTENDED_IN_ARRAY] = TG_RULE_NAME_EXTENDED,
 	[TG_RULE_FREPLACE_TO_MEMBER] = TG_RULE_NAME_MEMBER,
 	[TG_RULE_SUBPROG_TAILCALL] = TG_RULE_NAME_SUBPROG_TC,
+	[TG_RULE_TRAMP_TAILCALL] = TG_RULE_NAME_TRAMP_TC,
 };
 
 /* the errno each rule refuses with: the fixed kernel's, or the verifier's */
@@ -37,6 +38,7 @@ static const char * const tg_rule_errnos[] = {
 	[TG_RULE_EXTENDED_IN_ARRAY] = "EBUSY",
 	[TG_RULE_FREPLACE_TO_MEMBER] = "EBUSY",
 	[TG_RULE_SUBPROG_TAILCALL] = "EINVAL",
+	[TG_RULE_TRAMP_TAILCALL] = "EINVAL",
 };
 
 /* one ratelimit per rule: a flood of one does not hide the others */
@@ -187,6 +189,10 @@ module_param_cb(freplace_loop, &tg_switch_ops, NULL, 0644);
 MODULE_PARM_DESC(freplace_loop, "1 (default) or 0: CVE-2024-47794 tail-call loop mitigation");
 module_param_cb(policy_hierarchy, &tg_policy_ops, NULL, 0644);
 MODULE_PARM_DESC(policy_hierarchy, "off (default), audit or enforce: refuse progs with a tail call in a subprog (tail-call hierarchy, 116e04ba1459)");
+module_param_cb(policy_trampoline_loop, &tg_policy_ops, NULL, 0644);
+MODULE_PARM_DESC(policy_trampoline_loop, "off (default), audit or enforce: refuse fentry/fexit on a subprog that reaches a tail call (trampoline loop, 2b5dcb31a19a)");
+module_param_cb(policy_invalid_tailcallee, &tg_policy_ops, NULL, 0644);
+MODULE_PARM_DESC(policy_invalid_tailcallee, "off (default), audit or enforce: refuse EXT progs in PROG_ARRAYs where the owner type is raw (invalid tailcallee, 1c123c567fb1)");
 
 /* --- state ------------------------------------------------------------------ */
 

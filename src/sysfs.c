@@ -4,12 +4,13 @@
  * The names and values are in include/uapi/tailguard.h.
  *
  *   version, mode (rw: enforce|audit|off), tracked_progs, missed
- *   mitigations/<freplace_panic|freplace_loop|tailcall_hierarchy>/
+ *   mitigations/<freplace_panic|freplace_loop|tailcall_hierarchy|
+ *		 trampoline_loop|invalid_tailcallee>/
  *	state	armed | fixed-in-kernel | not-applicable | disabled
  *	enabled	rw 1|0
  *	blocked, audited, probes, violations	event counters
  *	action	enforce | audit | enforced-in-audit | off | none
- *	policy	rw off|audit|enforce (policies only: tailcall_hierarchy)
+ *	policy	rw off|audit|enforce (policies only: the last three)
  */
 #include <linux/kobject.h>
 #include <linux/module.h>

@@ -46,6 +46,10 @@
  */
 #define TG_MIT_NAME_HIER	"tailcall_hierarchy"
 #define TG_PARAM_POLICY_HIER	"policy_hierarchy"
+#define TG_MIT_NAME_TRAMP	"trampoline_loop"
+#define TG_PARAM_POLICY_TRAMP	"policy_trampoline_loop"
+#define TG_MIT_NAME_TAILCALLEE	"invalid_tailcallee"
+#define TG_PARAM_POLICY_TAILCALLEE	"policy_invalid_tailcallee"
 
 /* values of "mode" */
 #define TG_MODE_NAME_OFF	"off"
@@ -70,6 +74,7 @@
 #define TG_RULE_NAME_EXTENDED	"extended-in-prog-array"
 #define TG_RULE_NAME_MEMBER	"freplace-to-member"
 #define TG_RULE_NAME_SUBPROG_TC	"tail-call-in-subprog"	/* tailcall_hierarchy */
+#define TG_RULE_NAME_TRAMP_TC	"trampoline-on-tail-call-subprog"	/* trampoline_loop */
 
 /*
  * A BPF prog whose name starts with this is a probe of the tailguard CLI:
