@@ -179,7 +179,12 @@ static void classify_freplace(const struct tg_kernel *k, const struct tg_module 
 	raw_owner = fp->e_xdp == EINVAL;
 
 	/* -- invalid tailcallee (1c123c567fb1) -- */
-	if (raw_owner)
+	if (raw_owner && tg_module_blocks(mod, TG_MIT_NAME_TAILCALLEE)) {
+		set(tc, TG_MITIGATED, "policy",
+		    "tailguard's policy %s refuses every EXT prog in a PROG_ARRAY, so a freplace-owned array of owner type EXT stays empty; TC-targeted EXT prog: %s",
+		    TG_MIT_NAME_TAILCALLEE, tg_errname(fp->e_ext_tc));
+		by(tc, "policy", TG_MIT_NAME_TAILCALLEE);
+	} else if (raw_owner)
 		set(tc, TG_NOT_FIXED, "probe",
 		    "freplace-owned prog_array has owner type EXT (XDP prog: EINVAL), TC-targeted EXT prog: %s",
 		    tg_errname(fp->e_ext_tc));
@@ -306,7 +311,14 @@ static void classify_jit(const struct tg_kernel *k, const struct tg_module *mod,
 		set(of, TG_CANNOT_DETECT, "jit", "%s", jp->off_ev);
 	else
 		set(of, jp->off_state ? TG_FIXED : TG_NOT_FIXED, "jit", "%s", jp->off_ev);
-	if (jp->policy_refused && tramp_by_version(k) == TG_FIXED) {
+	if (jp->tramp_state != 1 && tg_module_blocks(mod, TG_MIT_NAME_TRAMP) &&
+	    !(jp->policy_refused && tramp_by_version(k) == TG_FIXED)) {
+		/* 2b5dcb31a19a's precondition, refused by its own policy */
+		set(tr, TG_MITIGATED, "policy",
+		    "tailguard's policy %s refuses fentry/fexit on a subprog from which a tail call is reachable: the bug's precondition; kernel %s; %s",
+		    TG_MIT_NAME_TRAMP, vt, jp->tramp_ev);
+		by(tr, "policy", TG_MIT_NAME_TRAMP);
+	} else if (jp->policy_refused && tramp_by_version(k) == TG_FIXED) {
 		set(tr, TG_FIXED, "version",
 		    "kernel %s >= 6.1.76/v6.7 (version only, weak signal); %s", vt, jp->tramp_ev);
 	} else if (policy) {

@@ -113,6 +113,7 @@ static void pick_selected(char *s)
 
 static const char *const mitig_names[TG_NR_MITIG] = {
 	TG_MIT_NAME_PANIC, TG_MIT_NAME_LOOP, TG_MIT_NAME_HIER,
+	TG_MIT_NAME_TRAMP, TG_MIT_NAME_TAILCALLEE,
 };
 
 /* TAILGUARD_SYSFS overrides the sysfs directory (lab tests of the parser) */

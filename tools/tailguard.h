@@ -53,7 +53,7 @@ struct tg_issue {
 
 /* ---- tailguard module sysfs ---------------------------------------- */
 
-#define TG_NR_MITIG 3
+#define TG_NR_MITIG 5
 struct tg_mitig {
 	const char *name;	/* freplace_panic, freplace_loop, tailcall_hierarchy */
 	bool present;
