@@ -27,7 +27,7 @@
  * Every figure is a time per operation; ratio = with / without, so 1.00 is
  * no change and 1.05 is 5% slower.  Every output line starts with
  * "TG-BENCH " (run-vm echoes TG- lines); the last one is
- *   TG-BENCH headline: prog_array_update=R freplace_attach=R test_run=R
+ *   TG-BENCH headline: prog_array_update=R freplace_attach=R test_run=R ... prog_load=R
  * Nothing here asserts on timing: exit status 1 only when a measurement
  * could not be taken at all (setup error).
  */
@@ -44,7 +44,7 @@
 #define PA_SLOTS	64
 #define MAP_KEYS	1024
 
-enum { B_PA, B_FR, B_TR, B_HASH, B_ARR, B_PERF, NB };
+enum { B_PA, B_FR, B_TR, B_HASH, B_ARR, B_PERF, B_LOAD, NB };
 static const char *bname[NB] = {
 	"prog_array insert+delete",
 	"freplace link create+close",
@@ -52,10 +52,11 @@ static const char *bname[NB] = {
 	"hash map update",
 	"array map update",
 	"perf_event_array update",
+	"prog load (bpf2bpf call)",
 };
 static const char *bkey[NB] = {
 	"prog_array_update", "freplace_attach", "test_run", "hash_update",
-	"array_update", "perf_event_array_update",
+	"array_update", "perf_event_array_update", "prog_load",
 };
 
 enum { PH_BARE, PH_ARMED, PH_AFTER, NPH };
@@ -66,7 +67,7 @@ static struct {
 	long pmax;
 	long scales[8];
 	int nscales;
-	long pa_iter, fr_iter, tr_repeat, map_iter;
+	long pa_iter, fr_iter, tr_repeat, map_iter, load_iter;
 	int settle_ms;
 } cfg = {
 	.settle_ms = 1000,
@@ -267,6 +268,38 @@ static uint64_t run_map(int fd, long iters, int which)
 }
 
 /*
+ * BPF_PROG_LOAD + close of a SCHED_CLS prog whose main calls a subprog:
+ * every load crosses bpf_prog_select_runtime() (the hierarchy policy's
+ * hook, placed while the policy is off too), and with two functions it
+ * takes the hook's longest path short of a refusal.  Raw instructions: no
+ * BTF, no maps, so the figure is the load and little else.
+ */
+static uint64_t run_load(long iters)
+{
+	static const struct bpf_insn insns[] = {
+		/* call subprog (pc + 1 + 1); exit */
+		{ .code = BPF_JMP | BPF_CALL, .src_reg = BPF_PSEUDO_CALL, .imm = 1 },
+		{ .code = BPF_JMP | BPF_EXIT },
+		/* subprog: r0 = 0; exit */
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	uint64_t t0 = now_ns();
+	long i;
+
+	for (i = 0; i < iters; i++) {
+		int fd = bpf_prog_load(BPF_PROG_TYPE_SCHED_CLS, "tg_bench_load",
+				       "GPL", insns, 4, NULL);
+
+		if (fd < 0)
+			errors[B_LOAD]++;
+		else
+			close(fd);
+	}
+	return (now_ns() - t0) / iters;
+}
+
+/*
  * One sample = the fastest of BURSTS short bursts: contention from other
  * guests or host load only ever adds time, so the minimum is the figure
  * least disturbed by it.
@@ -291,6 +324,7 @@ static void measure(int ph, uint64_t *v)
 		v[B_HASH] = min_of(v[B_HASH], run_map(c.hash_fd, cfg.map_iter, B_HASH));
 		v[B_ARR] = min_of(v[B_ARR], run_map(c.arr_fd, cfg.map_iter, B_ARR));
 		v[B_PERF] = min_of(v[B_PERF], run_perf(cfg.map_iter));
+		v[B_LOAD] = min_of(v[B_LOAD], run_load(cfg.load_iter));
 	}
 	for (b = 0; b < NB; b++)
 		if (nsamp[ph][b] < MAXR && v[b])
@@ -449,9 +483,9 @@ static void print_table(void)
 		    "", "", pw ? 1e9 / pw : 0);
 		out("  (ops/s: first column without, last column with)\n");
 	}
-	out("errors: prog_array=%ld freplace=%ld test_run=%ld hash=%ld array=%ld perf_event_array=%ld\n",
+	out("errors: prog_array=%ld freplace=%ld test_run=%ld hash=%ld array=%ld perf_event_array=%ld prog_load=%ld\n",
 	    errors[B_PA], errors[B_FR], errors[B_TR], errors[B_HASH], errors[B_ARR],
-	    errors[B_PERF]);
+	    errors[B_PERF], errors[B_LOAD]);
 	{
 		uint64_t tmp[MAXR];
 		int n = nload < MAXR ? nload : MAXR;
@@ -630,6 +664,7 @@ int main(int argc, char **argv)
 	cfg.fr_iter = cfg.quick ? 5 : 40;
 	cfg.tr_repeat = cfg.quick ? 10000 : 1000000;
 	cfg.map_iter = cfg.quick ? 500 : 5000;
+	cfg.load_iter = cfg.quick ? 50 : 200;
 	if (cfg.pmax < 1)
 		cfg.pmax = 1;
 
@@ -682,9 +717,9 @@ int main(int argc, char **argv)
 	print_table();
 	scale();
 	out("\n");
-	out("headline: prog_array_update=%.3f freplace_attach=%.3f test_run=%.3f hash_update=%.3f array_update=%.3f perf_event_array_update=%.3f\n",
+	out("headline: prog_array_update=%.3f freplace_attach=%.3f test_run=%.3f hash_update=%.3f array_update=%.3f perf_event_array_update=%.3f prog_load=%.3f\n",
 	    ratio(B_PA), ratio(B_FR), ratio(B_TR), ratio(B_HASH), ratio(B_ARR),
-	    ratio(B_PERF));
+	    ratio(B_PERF), ratio(B_LOAD));
 	(void)bkey;
 	return load_fail && !nload ? 1 : 0;
 }
