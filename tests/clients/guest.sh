@@ -26,7 +26,8 @@
 #            attaches: bpftool cannot attach a freplace)
 #   control  xdp-loader load of xdp_client_tail (a tail call in a
 #            subprog); in the armed leg with policy_hierarchy=enforce, which
-#            refuses it: the comparison must see that
+#            refuses it: the comparison must see that; then
+#            xdp_client_a, which the policy lets through
 # Environment: SKIP_BARE="r1 ..." steps not run bare (r1 kills a kernel
 # with the freplace panic bug).
 set -u
@@ -157,6 +158,8 @@ control_leg() {
 	veth_up
 	[ "$leg" = bare ] || echo enforce >$POLICY
 	step ctl_load xdp-loader load tgc0 $O/xdp_client_tail.bpf.o
+	# the policy refuses that one only: a program without tail calls loads
+	step ctl_load_a xdp-loader load -P 10 tgc0 $O/xdp_client_a.bpf.o
 	step ctl_status xdp-loader status tgc0
 	xdp-loader unload tgc0 --all >/dev/null 2>&1
 	[ "$leg" = bare ] || echo off >$POLICY
