@@ -10,7 +10,9 @@
 # BTF via -g, no vmlinux.h/CO-RE: the lab kernel may lack vmlinux BTF) and
 # build/tests/NAME.skel.h (bpftool gen skeleton, struct NAME).  The programs
 # share tests/bpf/*.h (bpf_misc.h).  tg-harness, tg-bench and tg-stress
-# include the skeletons with -I$(TEST_BPF_OUT).  The CLI's own probes
+# include the skeletons with -I$(TEST_BPF_OUT); tests/clients hands the
+# objects (xdp_client_*, tailcall_chain, tc_bpf2bpf) to Debian's bpftool
+# and xdp-loader in the guest.  The CLI's own probes
 # (tools/bpf, tgprobe_*) are not test programs: tools/tools.mk builds them.
 #
 # Debian packages: clang llvm libbpf-dev bpftool (and gcc, for the multiarch

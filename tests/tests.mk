@@ -4,6 +4,10 @@
 #
 #   make harness          build build/tests/tg-harness (static, for the guest)
 #   make harness-clean    remove it and its intermediates
+#   make clients          Debian's bpftool and xdp-loader (libxdp) bare and
+#                         with tailguard, on 6.1.0-56, 6.1.0-54 and lab
+#                         (tests/clients/run-clients; CLIENTS_KVER=K1,K2
+#                         for others)
 #
 # tests/harness/*.c include the skeletons of tests/bpf (built by
 # tests/bpf.mk into build/tests) and link statically against libbpf.a,
@@ -26,7 +30,7 @@ HARNESS_CFLAGS := -O2 -g -Wall -Wextra -Wno-unused-parameter \
 	-I$(TEST_BPF_OUT) -I$(TOP)/tests/harness
 HARNESS_LDLIBS := -lbpf -lelf -lz -lzstd -lpthread
 
-.PHONY: harness harness-clean
+.PHONY: harness harness-clean clients
 
 harness: $(HARNESS_BIN)
 
@@ -43,3 +47,6 @@ $(HARNESS_BIN): $(HARNESS_OBJS)
 
 harness-clean:
 	rm -rf $(TESTS_OUT)
+
+clients: harness
+	@$(TOP)/tests/clients/run-clients $(if $(CLIENTS_KVER),-k $(CLIENTS_KVER))
