@@ -22,7 +22,7 @@ KVER ?= 6.1.0-54-amd64
 
 # Where a kernel's build tree lives: fetched Debian headers, or a lab tree
 # (scripts/lab/build-lab-kernel: lab, lab-debug, lab-6.1.4, lab-6.12).
-LAB_KERNELS := lab lab-debug lab-6.1.4 lab-6.12
+LAB_KERNELS := lab lab-debug lab-6.1.4 lab-6.1.4-debug lab-6.12
 lab_variant = $(patsubst lab,,$(patsubst lab-%,%,$(patsubst lab-debug,debug,$(1))))
 ifneq ($(filter $(LAB_KERNELS),$(KVER)),)
 KDIR := $(BUILD)/$(KVER)/tree
