@@ -6,6 +6,8 @@
 #   make module KVER=lab                    ... against the lab kernel tree
 #   make check                              every test: the lab matrix (QEMU)
 #   make check-quick                        one kernel, for iteration
+#   make selftests                          build the kernel's BPF selftests
+#                                           (test_progs of 6.1.192), cached
 #   make demo                               the CVE-2024-47794 trigger, bare
 #                                           and with tailguard, side by side
 #   make deps                               install the Debian packages needed
@@ -44,7 +46,7 @@ MOD_SRCS := Kbuild VERSION $(shell find src include -type f 2>/dev/null)
 all: help
 
 help:
-	@sed -n '3,13p' $(TOP)/Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,15p' $(TOP)/Makefile | sed 's/^# \{0,1\}//'
 
 kernel:
 ifeq ($(filter $(LAB_KERNELS),$(KVER)),)
@@ -88,5 +90,6 @@ clean:
 -include $(TOP)/scripts/lab.mk
 -include $(TOP)/packaging/packaging.mk
 -include $(TOP)/tests/perf.mk
+-include $(TOP)/tests/selftests/selftests.mk
 
 endif
