@@ -7,9 +7,9 @@
  * subprog_tail twice, and subprog_tail tail-calls jmp_table slot 0, which
  * the upstream test fills with entry itself.  On an unfixed x86-64 JIT the
  * count lives in each subprog's copy, so the limit of 33 never stops the
- * recursion: 6.1.0-56 stalls (RCU) when it runs.  The harness only loads
- * it (row hierarchy_load): with tailguard's policy_hierarchy=enforce the
- * load is refused with EINVAL.
+ * recursion: 6.1.0-56 stalls (RCU) when it runs.  Row hierarchy_load only
+ * loads it, row hierarchy_run (a few kernels) runs it: with tailguard's
+ * policy_hierarchy=enforce the load is refused with EINVAL.
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>

@@ -11,6 +11,8 @@
  *   hierarchy_load         the tailcall_bpf2bpf_hierarchy pattern, loaded
  *                          and never run (running it hangs an unfixed
  *                          kernel): the load's result is the outcome
+ *   hierarchy_run          the same pattern, run (solo: an unfixed JIT
+ *                          never stops it): PASS at count 34, or EINVAL
  *   ctl_hierarchy_allowed  tail calls from main progs that make bpf2bpf
  *                          calls: loaded and run, the limit holds (PASS)
  *   trampoline_loop[_fexit] fentry (fexit) on a subprog that tail-calls
@@ -125,6 +127,35 @@ TG_SCENARIO(hierarchy_load,
 		return;
 	fx_defer(fx, hierarchy_destroy, o);
 	OUTCOME(tailcall_hierarchy__load(o));
+}
+
+/*
+ * The selftest tailcall_bpf2bpf_hierarchy_1, run: slot 0 <- entry itself.
+ * 116e04ba1459's JIT stops it at count 34 (retval 1); an unfixed one never
+ * stops (6.1.0-56: RCU stall).  With the policy the load is refused.
+ */
+TG_SCENARIO(hierarchy_run,
+	    "load and run the tailcall_bpf2bpf_hierarchy pattern (fixed JIT: PASS count 34; unfixed: never ends; policy_hierarchy=enforce: EINVAL)")
+{
+	struct tailcall_hierarchy *o;
+	__u32 retval;
+	int efd;
+
+	if (!policy_enforce(fx, TG_MIT_NAME_HIER))
+		return;
+	o = tailcall_hierarchy__open();
+	if (!ASSERT_OK_PTR(o, "open tailcall_hierarchy"))
+		return;
+	fx_defer(fx, hierarchy_destroy, o);
+	if (!OUTCOME_STEP(tailcall_hierarchy__load(o), "load"))
+		return;
+	efd = bpf_program__fd(o->progs.entry);
+	if (!ASSERT_OK(fx_slot_set(fx, bpf_map__fd(o->maps.jmp_table), efd),
+		       "entry into jmp_table") ||
+	    !ASSERT_OK(test_run(efd, &retval), "test_run"))
+		return;
+	EXPECT_EQ(o->bss->count, 34, "count");
+	EXPECT_EQ(retval, 1, "retval");
 }
 
 TG_SCENARIO(ctl_hierarchy_allowed,
