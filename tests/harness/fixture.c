@@ -158,30 +158,11 @@ void fx_teardown(struct tg_fixture *fx)
 
 /* --- the skeletons ---------------------------------------------------------- */
 
-static void target_destroy(void *p)
-{
-	tc_bpf2bpf__destroy(p);
-}
-
-static void owner_destroy(void *p)
-{
-	tailcall3__destroy(p);
-}
-
-static void ext_ret_destroy(void *p)
-{
-	freplace_ret__destroy(p);
-}
-
-static void ext_tc_destroy(void *p)
-{
-	tailcall_freplace__destroy(p);
-}
-
-static void link_destroy(void *p)
-{
-	bpf_link__destroy(p);
-}
+TG_DESTROY(tc_bpf2bpf)
+TG_DESTROY(tailcall3)
+TG_DESTROY(freplace_ret)
+TG_DESTROY(tailcall_freplace)
+TG_DESTROY(bpf_link)
 
 struct tc_bpf2bpf *fx_target(struct tg_fixture *fx, int *fd, __u32 *id)
 {
@@ -189,7 +170,7 @@ struct tc_bpf2bpf *fx_target(struct tg_fixture *fx, int *fd, __u32 *id)
 
 	if (!ASSERT_OK_PTR(t, "load tc_bpf2bpf"))
 		return NULL;
-	fx_defer(fx, target_destroy, t);
+	fx_defer(fx, tc_bpf2bpf_destroy, t);
 	if (fd)
 		*fd = bpf_program__fd(t->progs.entry_tc);
 	if (id && !ASSERT_OK(prog_id(bpf_program__fd(t->progs.entry_tc), id),
@@ -205,7 +186,7 @@ struct tailcall3 *fx_owner(struct tg_fixture *fx, int *map_fd)
 
 	if (!ASSERT_OK_PTR(o, "load tailcall3"))
 		return NULL;
-	fx_defer(fx, owner_destroy, o);
+	fx_defer(fx, tailcall3_destroy, o);
 	*map_fd = bpf_map__fd(o->maps.jmp_table);
 	return o;
 }
@@ -227,7 +208,7 @@ struct freplace_ret *fx_ext_ret(struct tg_fixture *fx, int tgt_fd,
 
 	if (!ASSERT_OK_PTR(e, "open freplace_ret"))
 		return NULL;
-	fx_defer(fx, ext_ret_destroy, e);
+	fx_defer(fx, freplace_ret_destroy, e);
 	err = ext_load(e->skeleton, e->progs.new_subprog_tc, tgt_fd, func);
 	if (!err && id)
 		err = prog_id(bpf_program__fd(e->progs.new_subprog_tc), id);
@@ -242,7 +223,7 @@ struct tailcall_freplace *fx_ext_tc(struct tg_fixture *fx, int tgt_fd)
 
 	if (!ASSERT_OK_PTR(e, "open tailcall_freplace"))
 		return NULL;
-	fx_defer(fx, ext_tc_destroy, e);
+	fx_defer(fx, tailcall_freplace_destroy, e);
 	if (!ASSERT_OK(ext_load(e->skeleton, e->progs.entry_freplace, tgt_fd,
 				"subprog_tc"), "load tailcall_freplace"))
 		return NULL;
@@ -269,7 +250,7 @@ struct bpf_link *fx_attach(struct tg_fixture *fx, struct bpf_program *prog,
 	}
 	*err = 0;
 	dbg("attached freplace %s -> %s", bpf_program__name(prog), func);
-	fx_defer(fx, link_destroy, link);
+	fx_defer(fx, bpf_link_destroy, link);
 	return link;
 }
 

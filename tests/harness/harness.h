@@ -159,6 +159,17 @@ int fx_pinned(struct tg_fixture *fx, const char *path);
 void fx_unpin(struct tg_fixture *fx, const char *path);
 void pin_remove(const char *path);
 
+/*
+ * TG_DESTROY(name): static void name_destroy(void *p), which calls
+ * name__destroy(p): a skeleton's (or bpf_link's) destructor in the shape
+ * fx_defer() takes.
+ */
+#define TG_DESTROY(name)						\
+	static void name##_destroy(void *p)				\
+	{								\
+		name##__destroy(p);					\
+	}
+
 /* run @fn(@arg) at teardown */
 void fx_defer(struct tg_fixture *fx, void (*fn)(void *), void *arg);
 /* tear down now what fx_*() handed out as @obj (a pointer or an fd) */

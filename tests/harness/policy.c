@@ -105,15 +105,9 @@ static bool policy_enforce(struct tg_fixture *fx, const char *mit)
 	return true;
 }
 
-static void hierarchy_destroy(void *p)
-{
-	tailcall_hierarchy__destroy(p);
-}
+TG_DESTROY(tailcall_hierarchy)
 
-static void main_bpf2bpf_destroy(void *p)
-{
-	tailcall_main_bpf2bpf__destroy(p);
-}
+TG_DESTROY(tailcall_main_bpf2bpf)
 
 TG_SCENARIO(hierarchy_load,
 	    "load a prog whose subprog tail-calls (tailcall_bpf2bpf_hierarchy); never run (fixed: OK; policy_hierarchy=enforce: EINVAL)")
@@ -125,7 +119,7 @@ TG_SCENARIO(hierarchy_load,
 	o = tailcall_hierarchy__open();
 	if (!ASSERT_OK_PTR(o, "open tailcall_hierarchy"))
 		return;
-	fx_defer(fx, hierarchy_destroy, o);
+	fx_defer(fx, tailcall_hierarchy_destroy, o);
 	OUTCOME(tailcall_hierarchy__load(o));
 }
 
@@ -146,7 +140,7 @@ TG_SCENARIO(hierarchy_run,
 	o = tailcall_hierarchy__open();
 	if (!ASSERT_OK_PTR(o, "open tailcall_hierarchy"))
 		return;
-	fx_defer(fx, hierarchy_destroy, o);
+	fx_defer(fx, tailcall_hierarchy_destroy, o);
 	if (!OUTCOME_STEP(tailcall_hierarchy__load(o), "load"))
 		return;
 	efd = bpf_program__fd(o->progs.entry);
@@ -168,7 +162,7 @@ TG_SCENARIO(ctl_hierarchy_allowed,
 	o = tailcall_main_bpf2bpf__open_and_load();
 	if (!ASSERT_OK_PTR(o, "load tailcall_main_bpf2bpf"))
 		return;
-	fx_defer(fx, main_bpf2bpf_destroy, o);
+	fx_defer(fx, tailcall_main_bpf2bpf_destroy, o);
 	expect_tailcall_limit(fx, bpf_map__fd(o->maps.jmp_table),
 			      bpf_program__fd(o->progs.entry),
 			      bpf_program__fd(o->progs.classifier_0),
@@ -177,15 +171,9 @@ TG_SCENARIO(ctl_hierarchy_allowed,
 
 /* --- trampoline_loop ------------------------------------------------------ */
 
-static void bpf2bpf2_destroy(void *p)
-{
-	tailcall_bpf2bpf2__destroy(p);
-}
+TG_DESTROY(tailcall_bpf2bpf2)
 
-static void trace_count_destroy(void *p)
-{
-	trace_count__destroy(p);
-}
+TG_DESTROY(trace_count)
 
 /*
  * trace_count's fentry (@fexit false) or fexit prog, loaded against @func
@@ -212,10 +200,7 @@ static struct trace_count *trace_load(struct tg_fixture *fx, int tgt_fd,
 	return t;
 }
 
-static void trace_link_destroy(void *p)
-{
-	bpf_link__destroy(p);
-}
+TG_DESTROY(bpf_link)
 
 /* an fentry/fexit link of @prog; NULL and *err if refused */
 static struct bpf_link *trace_attach(struct tg_fixture *fx,
@@ -230,7 +215,7 @@ static struct bpf_link *trace_attach(struct tg_fixture *fx,
 		return NULL;
 	}
 	*err = 0;
-	fx_defer(fx, trace_link_destroy, link);
+	fx_defer(fx, bpf_link_destroy, link);
 	return link;
 }
 
@@ -256,7 +241,7 @@ static void trampoline_loop(struct tg_fixture *fx)
 	o = tailcall_bpf2bpf2__open_and_load();
 	if (!ASSERT_OK_PTR(o, "load tailcall_bpf2bpf2"))
 		return;
-	fx_defer(fx, bpf2bpf2_destroy, o);
+	fx_defer(fx, tailcall_bpf2bpf2_destroy, o);
 	cfd = bpf_program__fd(o->progs.classifier_0);
 	if (!ASSERT_OK(fx_slot_set(fx, bpf_map__fd(o->maps.jmp_table), cfd),
 		       "classifier_0 into jmp_table"))
@@ -318,7 +303,7 @@ TG_SCENARIO(ctl_trampoline_allowed,
 	o = tailcall_bpf2bpf2__open_and_load();
 	if (!ASSERT_OK_PTR(o, "load tailcall_bpf2bpf2"))
 		return;
-	fx_defer(fx, bpf2bpf2_destroy, o);
+	fx_defer(fx, tailcall_bpf2bpf2_destroy, o);
 	if (!ASSERT_OK(fx_slot_set(fx, bpf_map__fd(o->maps.jmp_table),
 				   bpf_program__fd(o->progs.classifier_0)),
 		       "classifier_0 into jmp_table"))
@@ -339,15 +324,9 @@ TG_SCENARIO(ctl_trampoline_allowed,
 
 /* --- invalid_tailcallee --------------------------------------------------- */
 
-static void xdp_bpf2bpf_destroy(void *p)
-{
-	xdp_bpf2bpf__destroy(p);
-}
+TG_DESTROY(xdp_bpf2bpf)
 
-static void freplace_tailcallee_destroy(void *p)
-{
-	freplace_tailcallee__destroy(p);
-}
+TG_DESTROY(freplace_tailcallee)
 
 /*
  * Asphaltt/tailcall-issues' invalid-tailcallee probe, run: jmp_table is
@@ -425,7 +404,7 @@ TG_SCENARIO(ctl_policies_all,
 	m = tailcall_main_bpf2bpf__open_and_load();
 	if (!ASSERT_OK_PTR(m, "load tailcall_main_bpf2bpf"))
 		return;
-	fx_defer(fx, main_bpf2bpf_destroy, m);
+	fx_defer(fx, tailcall_main_bpf2bpf_destroy, m);
 	expect_tailcall_limit(fx, bpf_map__fd(m->maps.jmp_table),
 			      bpf_program__fd(m->progs.entry),
 			      bpf_program__fd(m->progs.classifier_0),
