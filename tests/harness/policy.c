@@ -175,6 +175,21 @@ TG_DESTROY(tailcall_bpf2bpf2)
 
 TG_DESTROY(trace_count)
 
+/* tailcall_bpf2bpf2, loaded, slot 0 = classifier_0 (emptied at teardown) */
+static struct tailcall_bpf2bpf2 *bpf2bpf2_load(struct tg_fixture *fx)
+{
+	struct tailcall_bpf2bpf2 *o = tailcall_bpf2bpf2__open_and_load();
+
+	if (!ASSERT_OK_PTR(o, "load tailcall_bpf2bpf2"))
+		return NULL;
+	fx_defer(fx, tailcall_bpf2bpf2_destroy, o);
+	if (!ASSERT_OK(fx_slot_set(fx, bpf_map__fd(o->maps.jmp_table),
+				   bpf_program__fd(o->progs.classifier_0)),
+		       "classifier_0 into jmp_table"))
+		return NULL;
+	return o;
+}
+
 /*
  * trace_count's fentry (@fexit false) or fexit prog, loaded against @func
  * of the prog @tgt_fd; the other one is not loaded.
@@ -238,14 +253,10 @@ static void trampoline_loop(struct tg_fixture *fx)
 
 	if (!policy_enforce(fx, TG_MIT_NAME_TRAMP))
 		return;
-	o = tailcall_bpf2bpf2__open_and_load();
-	if (!ASSERT_OK_PTR(o, "load tailcall_bpf2bpf2"))
+	o = bpf2bpf2_load(fx);
+	if (!o)
 		return;
-	fx_defer(fx, tailcall_bpf2bpf2_destroy, o);
 	cfd = bpf_program__fd(o->progs.classifier_0);
-	if (!ASSERT_OK(fx_slot_set(fx, bpf_map__fd(o->maps.jmp_table), cfd),
-		       "classifier_0 into jmp_table"))
-		return;
 	t = trace_load(fx, cfd, "subprog_tail", fexit, &prog);
 	if (!t)
 		return;
@@ -300,13 +311,8 @@ TG_SCENARIO(ctl_trampoline_allowed,
 		return;
 	expect_fentry_plain(fx);
 	/* the main prog's prologue sets tail_call_cnt after the trampoline */
-	o = tailcall_bpf2bpf2__open_and_load();
-	if (!ASSERT_OK_PTR(o, "load tailcall_bpf2bpf2"))
-		return;
-	fx_defer(fx, tailcall_bpf2bpf2_destroy, o);
-	if (!ASSERT_OK(fx_slot_set(fx, bpf_map__fd(o->maps.jmp_table),
-				   bpf_program__fd(o->progs.classifier_0)),
-		       "classifier_0 into jmp_table"))
+	o = bpf2bpf2_load(fx);
+	if (!o)
 		return;
 	t = trace_load(fx, bpf_program__fd(o->progs.entry), "entry", true,
 		       &prog);
